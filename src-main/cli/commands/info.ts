@@ -1,0 +1,51 @@
+import { RosasError } from '../../core/errors';
+import { projectInfo } from '../../core/project/info';
+import { openProject } from '../../core/project/project';
+import { parse } from '../args';
+import { formatBytes, printJson, println, table } from '../output';
+
+export const usage = `rosas info <project> [--json]
+  Sources, record counts, fields with their roles, schema version.`;
+
+export async function infoCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('info', argv, {});
+  if (values.help) return println(usage), 0;
+  const [projectPath] = positionals;
+  if (!projectPath || positionals.length > 1) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
+  // Read-only: works while another process has the project open for writing.
+  const project = openProject(projectPath, { readonly: true });
+  try {
+    const info = projectInfo(project.db, project.path);
+    if (values.json) {
+      printJson(info);
+      return 0;
+    }
+    println(`${info.path}`);
+    const upgrade = info.schemaVersion < info.latestSchemaVersion ? ` (upgraded to ${info.latestSchemaVersion} when next opened for writing)` : '';
+    println(`schema version ${info.schemaVersion}${upgrade}; created ${info.createdAt ?? '?'}`);
+    println(`${info.records.toLocaleString('en')} records, ${info.quarantined.toLocaleString('en')} quarantined, ${info.sources.length} source(s)`);
+    println(`labels: ${info.labels.anomaly} anomaly, ${info.labels.normal} normal, ${info.labels.unsure} unsure; ${info.rounds} round(s)`);
+    println(info.features ? `features: ${info.features.dim} columns (spec #${info.features.specId})` : 'features: none yet');
+    if (info.sources.length) {
+      println('\nsources');
+      println(
+        table([
+          ['#', 'file', 'format', 'size', 'records', 'quarantined', 'label', 'imported'],
+          ...info.sources.map((s) => [String(s.id), s.fileName, s.format, formatBytes(s.bytes), String(s.records), String(s.quarantined), s.labelColumn ?? '', s.importedAt]),
+        ]),
+      );
+    }
+    if (info.fields.length) {
+      println('\nfields');
+      println(
+        table([
+          ['field', 'type', 'role', 'present', 'distinct', 'why'],
+          ...info.fields.map((f) => [f.name, f.type, f.roleOverride ? `${f.role} (set)` : f.role, String(f.present), f.distinct === null ? '>1000' : String(f.distinct), f.why]),
+        ]),
+      );
+    }
+    return 0;
+  } finally {
+    project.close();
+  }
+}

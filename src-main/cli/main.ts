@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { RosasError } from '../core/errors';
+import { APP_VERSION } from '../core/version';
+import { importCommand, usage as importUsage } from './commands/import';
+import { infoCommand, usage as infoUsage } from './commands/info';
+
+const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  import: { run: importCommand, usage: importUsage },
+  info: { run: infoCommand, usage: infoUsage },
+};
+
+const HELP = `RoSAS Workbench ${APP_VERSION}: rank log records by how anomalous they are, label, retrain.
+
+usage: rosas <command> [options]   (add --json for one JSON document on stdout)
+
+${Object.values(commands)
+  .map((c) => c.usage)
+  .join('\n\n')}
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === 'version') {
+    process.stdout.write(`${APP_VERSION}\n`);
+    return 0;
+  }
+  const cmd = commands[command];
+  if (!cmd) throw new RosasError('usage', `unknown command "${command}"; commands: ${Object.keys(commands).join(', ')}`);
+  return cmd.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof RosasError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exitCode = err.code === 'usage' ? 2 : err.code === 'cancelled' ? 130 : 1;
+    } else {
+      process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

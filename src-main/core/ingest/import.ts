@@ -1,0 +1,251 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { Database } from 'better-sqlite3';
+import { RosasError, throwIfAborted } from '../errors';
+import { FieldRegistry, listFields, saveFieldStats } from '../project/fields';
+import { buildSpec, latestSpec, saveSpec } from '../features/spec';
+import type { Role } from '../features/roles';
+import { sha256File } from '../util/hash';
+import { throttle } from '../util/throttle';
+import { detectFormat, readSample, resolveFormat } from './detect';
+import { StatsCollector, valueType } from './field-stats';
+import { parseFile, type BadUnit } from './parse-stream';
+import { inspectFile } from './read-lines';
+import { truthRule } from './truth';
+import type { FieldValue, FormatName } from './types';
+
+export interface ImportOptions {
+  /** Skip detection and read the file as this format. */
+  format?: FormatName;
+  /** A field holding ground truth: kept for evaluation, never a feature. */
+  labelColumn?: string;
+  /** Values of the label column that mean normal (instead of the default rule in truth.ts). */
+  normalValues?: string[];
+  /** Import a file whose content was imported before. */
+  again?: boolean;
+  /** Roles chosen by the analyst before import, by field name. */
+  roles?: Record<string, Role>;
+  /** Options for the parser, e.g. { year: 2017 } for logs without a year. */
+  formatOptions?: Record<string, unknown>;
+}
+
+export interface ImportProgress {
+  file: string;
+  stage: 'hashing' | 'reading' | 'saving';
+  bytesRead: number;
+  bytesTotal: number;
+  records: number;
+  quarantined: number;
+}
+
+export interface ImportedField {
+  name: string;
+  type: string;
+  role: Role;
+  /** Records of this file that have the field. */
+  present: number;
+}
+
+export interface ImportSummary {
+  sourceId: number;
+  file: string;
+  format: FormatName;
+  formatTitle: string;
+  sha256: string;
+  bytes: number;
+  records: number;
+  quarantined: number;
+  /** Lines that were not valid UTF-8 and were read as Latin-1. */
+  latin1Lines: number;
+  firstRecordId: number | null;
+  lastRecordId: number | null;
+  labelColumn: string | null;
+  /** Ground truth counts when a label column was given. */
+  truth: { anomalies: number; normals: number } | null;
+  fields: ImportedField[];
+  seconds: number;
+  warnings: string[];
+}
+
+export interface JobControl<P> {
+  signal?: AbortSignal;
+  onProgress?: (p: P) => void;
+}
+
+const RECORD_SQL = 'INSERT INTO records (source_id, line, ts, truth, raw, fields) VALUES (?, ?, ?, ?, ?, ?)';
+const QUARANTINE_SQL = 'INSERT INTO quarantine (source_id, line, reason, raw) VALUES (?, ?, ?, ?)';
+
+/**
+ * Imports one file into an open project, all or nothing: the whole import is one transaction, so a
+ * cancel, an error or a killed process leaves the project exactly as it was.
+ */
+export async function importFile(db: Database, file: string, opts: ImportOptions = {}, ctl: JobControl<ImportProgress> = {}): Promise<ImportSummary> {
+  const started = Date.now();
+  const abs = path.resolve(file);
+  const name = path.basename(abs);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(abs);
+  } catch {
+    throw new RosasError('not-found', 'no such file', { file: abs });
+  }
+  if (!stat.isFile()) throw new RosasError('not-a-log', 'not a regular file', { file: abs });
+
+  const progress = throttle((p: ImportProgress) => ctl.onProgress?.(p));
+  const report = (stage: ImportProgress['stage'], bytesRead: number, records: number, quarantined: number) =>
+    progress.push({ file: abs, stage, bytesRead, bytesTotal: stat.size, records, quarantined });
+
+  report('hashing', 0, 0, 0);
+  const sha256 = await sha256File(abs, ctl.signal);
+  throwIfAborted(ctl.signal, 'import');
+  const previous = db.prepare('SELECT id, file_name, finished_at FROM sources WHERE sha256 = ? ORDER BY id LIMIT 1').get(sha256) as
+    | { id: number; file_name: string; finished_at: string }
+    | undefined;
+  if (previous && !opts.again) {
+    throw new RosasError(
+      'duplicate-source',
+      `already imported (same content as source #${previous.id}, ${previous.file_name}, on ${previous.finished_at}); use --again to import it anyway`,
+      { file: abs },
+    );
+  }
+
+  const kind = await inspectFile(abs);
+  const format = resolveFormat(opts.format) ?? detectFormat(await readSample(abs, kind), abs).format;
+  const ctx = { fileName: name, fileMtimeMs: stat.mtimeMs, options: opts.formatOptions ?? {} };
+  const registry = new FieldRegistry(db);
+  const stats = new StatsCollector();
+  const present = new Map<number, number>();
+  const toTruth = opts.labelColumn ? truthRule(opts.normalValues) : null;
+  const truth = { anomalies: 0, normals: 0 };
+  const warnings: string[] = [];
+  let labelPos = opts.labelColumn ? registry.find(opts.labelColumn) : undefined;
+  let records = 0;
+  let quarantined = 0;
+  let latin1 = 0;
+  let firstBad: BadUnit | null = null;
+  let firstId: number | null = null;
+  let lastId: number | null = null;
+
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const now = new Date().toISOString();
+    const sourceId = Number(
+      db
+        .prepare(
+          `INSERT INTO sources (file_name, file_path, sha256, size_bytes, format, records, quarantined, label_column, normal_values, options, started_at, finished_at, seconds)
+           VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, 0)`,
+        )
+        .run(name, abs, sha256, stat.size, format.name, opts.labelColumn ?? null, opts.normalValues ? JSON.stringify(opts.normalValues) : null, JSON.stringify(opts.formatOptions ?? {}), now, now)
+        .lastInsertRowid,
+    );
+    const insertRecord = db.prepare(RECORD_SQL);
+    const insertBad = db.prepare(QUARANTINE_SQL);
+    let lastYield = Date.now();
+
+    for await (const batch of parseFile(abs, kind, format, ctx, { signal: ctl.signal })) {
+      latin1 += batch.latin1;
+      for (const u of batch.units) {
+        if (u.kind === 'bad') {
+          quarantined++;
+          firstBad ??= u;
+          insertBad.run(sourceId, u.line, u.field ? `${u.reason} (field "${u.field}")` : u.reason, u.raw);
+          continue;
+        }
+        const values: FieldValue[] = [];
+        for (const key in u.fields) {
+          const value = u.fields[key]!;
+          if (value === null) continue;
+          const pos = registry.pos(key);
+          values[pos] = value;
+          stats.add(pos, value);
+          present.set(pos, (present.get(pos) ?? 0) + 1);
+        }
+        let t: 0 | 1 | null = null;
+        if (toTruth) {
+          labelPos ??= registry.find(opts.labelColumn!);
+          t = toTruth(labelPos === undefined ? undefined : values[labelPos]);
+          if (t) truth.anomalies++;
+          else truth.normals++;
+        }
+        const id = Number(insertRecord.run(sourceId, u.line, u.ts, t, u.raw, JSON.stringify(values)).lastInsertRowid);
+        firstId ??= id;
+        lastId = id;
+        records++;
+      }
+      report('reading', batch.bytesRead, records, quarantined);
+      if (Date.now() - lastYield > 50) {
+        // Let the worker see a cancel message even when the file is read from cache.
+        await yieldToLoop();
+        lastYield = Date.now();
+      }
+    }
+    throwIfAborted(ctl.signal, 'import');
+
+    if (records === 0) {
+      const why = firstBad ? ` (line ${firstBad.line}: ${firstBad.reason})` : '';
+      throw new RosasError('not-a-log', `no record could be read as ${format.title}${why}`, { file: abs });
+    }
+    if (opts.labelColumn && labelPos === undefined) {
+      const names = listFields(db).map((f) => f.name);
+      const known = [...new Set([...names, ...registry.added.map((a) => a.name)])];
+      throw new RosasError('invalid-argument', `label column "${opts.labelColumn}" is not a field of this file; fields are: ${known.join(', ')}`, {
+        file: abs,
+      });
+    }
+    if (latin1) warnings.push(`${latin1} line(s) were not valid UTF-8 and were read as Latin-1`);
+    if (quarantined) warnings.push(`${quarantined} line(s) could not be read and are kept in quarantine`);
+
+    report('saving', stat.size, records, quarantined);
+    const collected = stats.result();
+    saveFieldStats(db, registry, collected, opts.roles);
+    const setPresent = db.prepare('INSERT INTO source_fields (source_id, field_id, present) SELECT ?, id, ? FROM fields WHERE pos = ?');
+    for (const [pos, n] of present) setPresent.run(sourceId, n, pos);
+    const seconds = (Date.now() - started) / 1000;
+    db.prepare('UPDATE sources SET records = ?, quarantined = ?, first_record_id = ?, last_record_id = ?, finished_at = ?, seconds = ? WHERE id = ?').run(
+      records,
+      quarantined,
+      firstId,
+      lastId,
+      new Date().toISOString(),
+      seconds,
+      sourceId,
+    );
+    // The first import defines how records become features; later imports keep that meaning.
+    if (!latestSpec(db)) {
+      const fields = listFields(db);
+      saveSpec(db, buildSpec(fields.map((f) => ({ pos: f.pos, name: f.name, role: f.effectiveRole, stats: f.stats })), records));
+    }
+    db.exec('COMMIT');
+    progress.flush();
+
+    const byPos = new Map(listFields(db).map((f) => [f.pos, f]));
+    const fields: ImportedField[] = [...present.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([pos, n]) => {
+        const f = byPos.get(pos)!;
+        return { name: f.name, type: valueType(collected.get(pos)!), role: f.effectiveRole, present: n };
+      });
+    return {
+      sourceId,
+      file: abs,
+      format: format.name,
+      formatTitle: format.title,
+      sha256,
+      bytes: stat.size,
+      records,
+      quarantined,
+      latin1Lines: latin1,
+      firstRecordId: firstId,
+      lastRecordId: lastId,
+      labelColumn: opts.labelColumn ?? null,
+      truth: toTruth ? truth : null,
+      fields,
+      seconds,
+      warnings,
+    };
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}

@@ -1,0 +1,30 @@
+import type { ImportOptions, ImportProgress, ImportSummary } from '../ingest/import';
+
+/**
+ * Every kind of background job: its input, its progress events and its result. Inputs and
+ * outputs cross a thread boundary, so they are plain data.
+ */
+export interface JobTypes {
+  import: {
+    input: { project: string; files: string[]; options: ImportOptions };
+    progress: ImportProgress & { fileIndex: number; files: number };
+    output: ImportFilesResult;
+  };
+}
+
+export type JobKind = keyof JobTypes;
+
+export interface ImportFilesResult {
+  imported: ImportSummary[];
+  /** Files that failed, with the reason; the others were imported. */
+  failed: Array<{ file: string; code: string; message: string }>;
+  /** Cancelled midway: the file in progress was rolled back; `imported` ones stay. */
+  cancelled: boolean;
+}
+
+/** Messages between a job's caller and its worker thread. */
+export type ToWorker = { type: 'start'; kind: JobKind; input: unknown } | { type: 'cancel' };
+export type FromWorker =
+  | { type: 'progress'; progress: unknown }
+  | { type: 'done'; output: unknown }
+  | { type: 'error'; error: import('../errors').SerializedError };

@@ -1,0 +1,122 @@
+import type { Database } from 'better-sqlite3';
+import { emptyStats, mergeStats, valueType, type FieldStats } from '../ingest/field-stats';
+import { inferRole, ROLES, type Role } from '../features/roles';
+import { RosasError } from '../errors';
+
+export interface FieldRow {
+  id: number;
+  pos: number;
+  name: string;
+  type: string;
+  role: Role;
+  roleOverride: Role | null;
+  /** What the model uses: the analyst's choice, else the inferred role. */
+  effectiveRole: Role;
+  stats: FieldStats;
+}
+
+interface DbFieldRow {
+  id: number;
+  pos: number;
+  name: string;
+  type: string;
+  role: string;
+  role_override: string | null;
+  stats: string;
+}
+
+function fromDb(r: DbFieldRow): FieldRow {
+  const role = r.role as Role;
+  const roleOverride = (r.role_override as Role | null) ?? null;
+  return { id: r.id, pos: r.pos, name: r.name, type: r.type, role, roleOverride, effectiveRole: roleOverride ?? role, stats: JSON.parse(r.stats) as FieldStats };
+}
+
+export function listFields(db: Database): FieldRow[] {
+  return (db.prepare('SELECT id, pos, name, type, role, role_override, stats FROM fields ORDER BY pos').all() as DbFieldRow[]).map(fromDb);
+}
+
+export function totalRecords(db: Database): number {
+  return (db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
+}
+
+/** Names of fields that some source declared as its ground-truth column. */
+export function labelFieldNames(db: Database): Set<string> {
+  const rows = db.prepare('SELECT DISTINCT label_column FROM sources WHERE label_column IS NOT NULL').all() as Array<{ label_column: string }>;
+  return new Set(rows.map((r) => r.label_column.toLowerCase()));
+}
+
+/**
+ * Name -> position of every field of the project, case-insensitive (Windows exports spell one
+ * key `ProcessId` and `ProcessID`). New names get the next position.
+ */
+export class FieldRegistry {
+  private readonly byName = new Map<string, number>();
+  readonly added: Array<{ pos: number; name: string }> = [];
+  private next: number;
+
+  constructor(db: Database) {
+    const rows = db.prepare('SELECT pos, name FROM fields').all() as Array<{ pos: number; name: string }>;
+    for (const r of rows) this.byName.set(r.name.toLowerCase(), r.pos);
+    this.next = rows.reduce((m, r) => Math.max(m, r.pos + 1), 0);
+  }
+
+  pos(name: string): number {
+    const key = name.toLowerCase();
+    let p = this.byName.get(key);
+    if (p === undefined) {
+      p = this.next++;
+      this.byName.set(key, p);
+      this.added.push({ pos: p, name });
+    }
+    return p;
+  }
+
+  find(name: string): number | undefined {
+    return this.byName.get(name.toLowerCase());
+  }
+}
+
+/**
+ * Folds one import's field statistics into the fields table and re-infers roles from the merged
+ * figures (the analyst's overrides are kept as they are).
+ */
+export function saveFieldStats(
+  db: Database,
+  registry: FieldRegistry,
+  collected: Map<number, FieldStats>,
+  roleOverrides: Record<string, Role> = {},
+): void {
+  const total = totalRecords(db);
+  const labels = labelFieldNames(db);
+  const existing = new Map(listFields(db).map((f) => [f.pos, f]));
+  const insert = db.prepare('INSERT INTO fields (pos, name, type, role, role_override, stats) VALUES (?, ?, ?, ?, ?, ?)');
+  const update = db.prepare('UPDATE fields SET type = ?, role = ?, stats = ? WHERE pos = ?');
+  const override = db.prepare('UPDATE fields SET role_override = ? WHERE pos = ?');
+  const overrides = new Map(Object.entries(roleOverrides).map(([k, v]) => [k.toLowerCase(), v]));
+  for (const { pos, name } of registry.added) {
+    const stats = collected.get(pos) ?? emptyStats();
+    const role = labels.has(name.toLowerCase()) ? 'label' : inferRole(name, stats, total).role;
+    insert.run(pos, name, valueType(stats), role, null, JSON.stringify(stats));
+  }
+  for (const [pos, stats] of collected) {
+    const f = existing.get(pos);
+    if (!f) continue;
+    const merged = mergeStats(f.stats, stats);
+    const role = labels.has(f.name.toLowerCase()) ? 'label' : inferRole(f.name, merged, total).role;
+    update.run(valueType(merged), role, JSON.stringify(merged), pos);
+  }
+  for (const [name, role] of overrides) {
+    const pos = registry.find(name);
+    if (pos === undefined) continue;
+    override.run(role, pos);
+  }
+}
+
+/** The analyst's choice of role for a field; null returns it to the inferred role. */
+export function setRoleOverride(db: Database, name: string, role: Role | null): void {
+  if (role !== null && !ROLES.includes(role)) {
+    throw new RosasError('invalid-argument', `unknown role "${role}"; roles are ${ROLES.join(', ')}`);
+  }
+  const r = db.prepare('UPDATE fields SET role_override = ? WHERE name = ?').run(role, name);
+  if (r.changes === 0) throw new RosasError('not-found', `no field named "${name}" in this project`);
+}

@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const REPO = path.resolve(here, '..', '..');
+/** The team's shared data: real samples and datasets. Read in place; never copied into the repo. */
+export const SHARED = process.env.ROSAS_SHARED ?? path.resolve(REPO, '..', 'shared');
+
+export function samplePath(rel: string): string {
+  const p = path.join(SHARED, 'samples', rel);
+  if (!fs.existsSync(p)) throw new Error(`shared sample missing: ${p} (set ROSAS_SHARED to the shared/ folder)`);
+  return p;
+}
+
+export function datasetPath(rel: string): string {
+  const p = path.join(SHARED, 'datasets', rel);
+  if (!fs.existsSync(p)) throw new Error(`shared dataset missing: ${p} (set ROSAS_SHARED to the shared/ folder)`);
+  return p;
+}
+
+/** A fresh temporary folder for one test. */
+export function tempDir(prefix = 'rosas-test-'): string {
+  return fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), prefix));
+}
