@@ -4,8 +4,13 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(here, '..', '..');
-/** The team's shared data: real samples and datasets. Read in place; never copied into the repo. */
-export const SHARED = process.env.ROSAS_SHARED ?? path.resolve(REPO, '..', 'shared');
+/**
+ * The team's shared data: real samples and datasets, read in place and never copied into the repo
+ * (several are research-only licensed). $ROSAS_SHARED, else a shared/ beside the repo, else /work/shared.
+ */
+export const SHARED =
+  [process.env.ROSAS_SHARED, path.resolve(REPO, '..', 'shared'), '/work/shared'].find((d) => d && fs.existsSync(path.join(d, 'samples'))) ??
+  path.resolve(REPO, '..', 'shared');
 
 export function samplePath(rel: string): string {
   const p = path.join(SHARED, 'samples', rel);

@@ -1,3 +1,4 @@
+import type { SerializedError } from '../errors';
 import type { ImportOptions, ImportProgress, ImportSummary } from '../ingest/import';
 
 /**
@@ -27,4 +28,4 @@ export type ToWorker = { type: 'start'; kind: JobKind; input: unknown } | { type
 export type FromWorker =
   | { type: 'progress'; progress: unknown }
   | { type: 'done'; output: unknown }
-  | { type: 'error'; error: import('../errors').SerializedError };
+  | { type: 'error'; error: SerializedError };

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { RosasError } from '../errors';
+import { inferRole, type Role } from '../features/roles';
+import { detectFormat, readSample, resolveFormat } from './detect';
+import { StatsCollector, valueType } from './field-stats';
+import { parseFile, type BadUnit, type ParsedUnit } from './parse-stream';
+import { inspectFile } from './read-lines';
+import type { FormatName } from './types';
+
+export interface ImportPreview {
+  file: string;
+  bytes: number;
+  format: FormatName;
+  formatTitle: string;
+  /** 0..1; 1 when the format was chosen by the user. */
+  confidence: number;
+  candidates: Array<{ name: FormatName; confidence: number }>;
+  /** The first parsed records, as name -> value. */
+  records: ParsedUnit[];
+  /** Problems among the previewed lines. */
+  bad: BadUnit[];
+  fields: Array<{ name: string; type: string; role: Role; why: string }>;
+}
+
+/** Parses the start of a file without importing it: format, first records, fields and roles. */
+export async function previewFile(file: string, opts: { format?: FormatName; records?: number } = {}): Promise<ImportPreview> {
+  const abs = path.resolve(file);
+  if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) throw new RosasError('not-found', 'no such file', { file: abs });
+  const want = opts.records ?? 50;
+  const kind = await inspectFile(abs);
+  const forced = resolveFormat(opts.format);
+  const detection = forced ? { format: forced, confidence: 1, candidates: [] } : detectFormat(await readSample(abs, kind), abs);
+  const format = detection.format;
+  const controller = new AbortController();
+  const records: ParsedUnit[] = [];
+  const bad: BadUnit[] = [];
+  const names = new Map<string, number>();
+  const stats = new StatsCollector();
+  const ctx = { fileName: path.basename(abs), fileMtimeMs: fs.statSync(abs).mtimeMs, options: {} };
+  try {
+    for await (const batch of parseFile(abs, kind, format, ctx, { signal: controller.signal })) {
+      for (const u of batch.units) {
+        if (u.kind === 'bad') {
+          if (bad.length < want) bad.push(u);
+          continue;
+        }
+        if (records.length >= want) continue;
+        records.push(u);
+        for (const [k, v] of Object.entries(u.fields)) {
+          if (!names.has(k.toLowerCase())) names.set(k.toLowerCase(), names.size);
+          stats.add(names.get(k.toLowerCase())!, v);
+        }
+      }
+      if (records.length >= want) break;
+    }
+  } finally {
+    controller.abort();
+  }
+  const collected = stats.result();
+  const nameOf = new Map([...records.flatMap((r) => Object.keys(r.fields))].map((k) => [k.toLowerCase(), k]));
+  const fields = [...names.entries()].map(([key, pos]) => {
+    const s = collected.get(pos)!;
+    const inferred = inferRole(nameOf.get(key)!, s, records.length);
+    return { name: nameOf.get(key)!, type: valueType(s), role: inferred.role, why: inferred.why };
+  });
+  return {
+    file: abs,
+    bytes: fs.statSync(abs).size,
+    format: format.name,
+    formatTitle: format.title,
+    confidence: detection.confidence,
+    candidates: detection.candidates,
+    records,
+    bad,
+    fields,
+  };
+}
