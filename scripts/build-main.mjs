@@ -6,6 +6,7 @@ import fs from 'node:fs';
 const entries = {
   cli: 'src-main/cli/main.ts',
   'job-worker': 'src-main/core/jobs/job-worker.ts',
+  'parse-worker': 'src-main/core/ingest/parse-worker.ts',
   'electron-main': 'src-main/electron/main.ts',
   'bench-import': 'test/bench/bench-import.ts',
 };

@@ -3,10 +3,12 @@ import { RosasError } from '../core/errors';
 import { APP_VERSION } from '../core/version';
 import { importCommand, usage as importUsage } from './commands/import';
 import { infoCommand, usage as infoUsage } from './commands/info';
+import { serveCommand, usage as serveUsage } from './commands/serve';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   import: { run: importCommand, usage: importUsage },
   info: { run: infoCommand, usage: infoUsage },
+  serve: { run: serveCommand, usage: serveUsage },
 };
 
 const HELP = `RoSAS Workbench ${APP_VERSION}: rank log records by how anomalous they are, label, retrain.

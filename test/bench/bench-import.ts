@@ -97,9 +97,10 @@ async function main(): Promise<void> {
   if (flag === '--child') return child(mode!, file!, project!);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rosas-bench-'));
   try {
-    const log = path.join(dir, 'conn.log');
+    // BENCH_FILE keeps the generated log there (and reuses it) for profiling runs.
+    const log = process.env.BENCH_FILE ?? path.join(dir, 'conn.log');
     let t = performance.now();
-    const bytes = generate(log);
+    const bytes = fs.existsSync(log) ? fs.statSync(log).size : generate(log);
     console.log(`generated ${RECORDS.toLocaleString('en')} Zeek conn records, ${(bytes / 1048576).toFixed(0)} MiB, in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const run = (mode: string) => {
       const project = path.join(dir, `${mode}.rosas`);

@@ -13,7 +13,10 @@ export async function parseWith(format: Format, file: string, options: Record<st
   let latin1 = 0;
   for await (const batch of parseFile(file, kind, format, ctx)) {
     latin1 += batch.latin1;
-    for (const u of batch.units) (u.kind === 'record' ? records : bad).push(u);
+    for (const u of batch.units) {
+      if (u.kind === 'record') records.push(u);
+      else bad.push(u);
+    }
   }
   return { records, bad, latin1 };
 }

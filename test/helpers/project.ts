@@ -20,7 +20,9 @@ export function projectDigest(project: Project): string {
   const tables = project.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>;
   for (const { name } of tables) {
     hash.update(`#${name}\n`);
-    for (const row of project.db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).raw().iterate()) hash.update(JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)));
+    const rows = project.db.prepare(`SELECT * FROM "${name}"`).raw().all();
+    const lines = rows.map((row) => JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v))).sort();
+    for (const line of lines) hash.update(`${line}\n`);
   }
   return hash.digest('hex');
 }

@@ -6,6 +6,8 @@ import { isIp } from '../util/ip';
 export const MAX_DISTINCT = 1000;
 /** Numeric values kept per field (uniform reservoir sample) for quantiles. */
 export const RESERVOIR = 2048;
+/** Past the distinct cap, this many untracked values in a row-share of 95% stop the counting. */
+const FUTILE_MISSES = 20_000;
 /** String values checked for shape (IP, timestamp) per field: enough to decide, cheap to do. */
 const SHAPE_CHECKS = 2000;
 
@@ -57,75 +59,95 @@ const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Accumulates FieldStats for many fields at once; `add` is on the import's hot path. */
 export class StatsCollector {
-  private readonly stats = new Map<number, FieldStats>();
-  /** Distinct-value maps while collecting (a Map is much faster than a plain object here). */
-  private readonly distinct = new Map<number, Map<string, number>>();
+  /** By field position; arrays, not Maps: this runs for every value of every record. */
+  private readonly stats: Array<FieldStats | undefined> = [];
+  /** Distinct-value counts while collecting (a Map is much faster than a plain object here). */
+  private readonly distinct: Array<Map<string, number> | undefined> = [];
+  /** Values past the cap that were not tracked, and fields where counting stopped for that. */
+  private readonly misses: number[] = [];
+  private readonly frozen: boolean[] = [];
+  /** Values looked up since the field overflowed. */
+  private readonly looked: number[] = [];
   private readonly random: () => number;
 
   constructor(seed = 1) {
     this.random = mulberry32(seed);
   }
 
-  private get(pos: number): FieldStats {
-    let s = this.stats.get(pos);
-    if (!s) {
-      s = emptyStats();
-      this.stats.set(pos, s);
-      this.distinct.set(pos, new Map());
-    }
+  private create(pos: number): FieldStats {
+    const s = emptyStats();
+    this.stats[pos] = s;
+    this.distinct[pos] = new Map();
     return s;
   }
 
-  add(pos: number, value: FieldValue): void {
+  /**
+   * Counts one value. `weight` is how many records this one stands for in the sampled figures
+   * (type counts, shapes, distinct values, the reservoir): 1 when every record is looked at, k
+   * when one in k is, and 0 to count only the exact figures (present, min, max). Sampling keeps
+   * big imports fast while the figures stay unbiased.
+   */
+  add(pos: number, value: FieldValue, weight = 1): void {
     if (value === null) return;
-    const s = this.get(pos);
+    const s = this.stats[pos] ?? this.create(pos);
     s.present++;
-    let key: string;
     if (typeof value === 'number') {
-      s.numbers++;
-      if (Number.isInteger(value)) {
-        s.integers++;
-        if (value >= 0 && value <= 65535) s.portLike++;
-      }
       if (s.min === null || value < s.min) s.min = value;
       if (s.max === null || value > s.max) s.max = value;
-      this.sample(s, value);
+    }
+    if (weight === 0) return;
+    let key: string;
+    if (typeof value === 'number') {
+      s.numbers += weight;
+      if (Number.isInteger(value)) {
+        s.integers += weight;
+        if (value >= 0 && value <= 65535) s.portLike += weight;
+      }
+      this.sample(s, value, weight);
+      // Past the cap a numeric field is described by its sample; counting its values buys nothing.
       if (s.distinctOverflow) return;
       key = String(value);
     } else if (typeof value === 'string') {
-      s.strings++;
+      s.strings += weight;
       const len = value.length;
       if (len > s.maxLength) s.maxLength = len;
-      s.totalLength += len;
+      s.totalLength += len * weight;
       if (s.shapeChecked < SHAPE_CHECKS) {
         s.shapeChecked++;
         if (isIp(value)) s.ipLike++;
         else if (NON_FINITE.test(value)) s.nonFinite++;
         else if (NUMERIC_TEXT.test(value)) s.numericText++;
       } else if (s.nonFinite > 0 && NON_FINITE.test(value)) {
-        s.nonFinite++;
+        s.nonFinite += weight;
       }
-      if (s.distinctOverflow) return;
+      if (this.frozen[pos]) return;
       key = value;
     } else if (typeof value === 'boolean') {
-      s.booleans++;
+      s.booleans += weight;
       key = value ? 'true' : 'false';
     } else {
-      s.lists++;
-      if (s.distinctOverflow) return;
+      s.lists += weight;
+      if (this.frozen[pos]) return;
       key = value.join(',');
     }
-    const d = this.distinct.get(pos)!;
+    // Values already tracked keep being counted past the cap, so top-value shares (IP frequency,
+    // one-hot columns) describe the whole file, not just its start; unless nearly every value is
+    // new (ids, per-host addresses), where the lookups would cost time and count nothing.
+    const d = this.distinct[pos]!;
     const c = d.get(key);
-    if (c !== undefined) d.set(key, c + 1);
-    else if (d.size < MAX_DISTINCT) d.set(key, 1);
+    if (c !== undefined) d.set(key, c + weight);
+    else if (d.size < MAX_DISTINCT) d.set(key, weight);
     else {
       s.distinctOverflow = true;
+      const misses = (this.misses[pos] ?? 0) + 1;
+      this.misses[pos] = misses;
+      if (misses > FUTILE_MISSES && misses > 0.95 * (this.looked[pos] ?? 0)) this.frozen[pos] = true;
     }
+    if (s.distinctOverflow) this.looked[pos] = (this.looked[pos] ?? 0) + 1;
   }
 
-  private sample(s: FieldStats, value: number): void {
-    s.reservoirSeen++;
+  private sample(s: FieldStats, value: number, weight: number): void {
+    s.reservoirSeen += weight;
     if (s.reservoir.length < RESERVOIR) s.reservoir.push(value);
     else {
       const j = Math.floor(this.random() * s.reservoirSeen);
@@ -135,8 +157,13 @@ export class StatsCollector {
 
   /** The collected stats by field position, with distinct maps folded into plain objects. */
   result(): Map<number, FieldStats> {
-    for (const [pos, s] of this.stats) s.distinct = Object.fromEntries(this.distinct.get(pos)!);
-    return this.stats;
+    const out = new Map<number, FieldStats>();
+    this.stats.forEach((s, pos) => {
+      if (!s) return;
+      s.distinct = Object.fromEntries(this.distinct[pos]!);
+      out.set(pos, s);
+    });
+    return out;
   }
 }
 

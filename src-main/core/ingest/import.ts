@@ -3,17 +3,16 @@ import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import { RosasError, throwIfAborted } from '../errors';
-import { FieldRegistry, listFields, saveFieldStats } from '../project/fields';
+import { FieldRegistry, fieldPositions, listFields, saveFieldStats } from '../project/fields';
 import { buildSpec, latestSpec, saveSpec } from '../features/spec';
 import type { Role } from '../features/roles';
 import { sha256File } from '../util/hash';
 import { throttle } from '../util/throttle';
 import { detectFormat, readSample, resolveFormat } from './detect';
-import { StatsCollector, valueType } from './field-stats';
-import { parseFile, type BadUnit } from './parse-stream';
+import { valueType } from './field-stats';
+import { preparedBatches } from './prepared-batches';
 import { inspectFile } from './read-lines';
-import { truthRule } from './truth';
-import type { FieldValue, FormatName } from './types';
+import type { FormatName } from './types';
 
 export interface ImportOptions {
   /** Skip detection and read the file as this format. */
@@ -73,6 +72,11 @@ export interface JobControl<P> {
   onProgress?: (p: P) => void;
 }
 
+export interface ImportControl extends JobControl<ImportProgress> {
+  /** Read and parse in a second thread (default: when running from the bundle). */
+  parallel?: boolean;
+}
+
 const RECORD_SQL = 'INSERT INTO records (source_id, line, ts, truth, raw, fields) VALUES (?, ?, ?, ?, ?, ?)';
 const QUARANTINE_SQL = 'INSERT INTO quarantine (source_id, line, reason, raw) VALUES (?, ?, ?, ?)';
 
@@ -80,7 +84,7 @@ const QUARANTINE_SQL = 'INSERT INTO quarantine (source_id, line, reason, raw) VA
  * Imports one file into an open project, all or nothing: the whole import is one transaction, so a
  * cancel, an error or a killed process leaves the project exactly as it was.
  */
-export async function importFile(db: Database, file: string, opts: ImportOptions = {}, ctl: JobControl<ImportProgress> = {}): Promise<ImportSummary> {
+export async function importFile(db: Database, file: string, opts: ImportOptions = {}, ctl: ImportControl = {}): Promise<ImportSummary> {
   const started = Date.now();
   const abs = path.resolve(file);
   const name = path.basename(abs);
@@ -113,17 +117,11 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
   const kind = await inspectFile(abs);
   const format = resolveFormat(opts.format) ?? detectFormat(await readSample(abs, kind), abs).format;
   const ctx = { fileName: name, fileMtimeMs: stat.mtimeMs, options: opts.formatOptions ?? {} };
-  const registry = new FieldRegistry(db);
-  const stats = new StatsCollector();
-  const present = new Map<number, number>();
-  const toTruth = opts.labelColumn ? truthRule(opts.normalValues) : null;
-  const truth = { anomalies: 0, normals: 0 };
   const warnings: string[] = [];
-  let labelPos = opts.labelColumn ? registry.find(opts.labelColumn) : undefined;
   let records = 0;
   let quarantined = 0;
   let latin1 = 0;
-  let firstBad: BadUnit | null = null;
+  let firstBad: { line: number; reason: string } | null = null;
   let firstId: number | null = null;
   let lastId: number | null = null;
 
@@ -141,39 +139,35 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
     );
     const insertRecord = db.prepare(RECORD_SQL);
     const insertBad = db.prepare(QUARANTINE_SQL);
+    const setup = { existing: fieldPositions(db), labelColumn: opts.labelColumn, normalValues: opts.normalValues };
+    const { batches, holder } = preparedBatches({ file: abs, kind, format: format.name, ctx, setup }, { signal: ctl.signal, parallel: ctl.parallel });
     let lastYield = Date.now();
 
-    for await (const batch of parseFile(abs, kind, format, ctx, { signal: ctl.signal })) {
-      latin1 += batch.latin1;
-      for (const u of batch.units) {
-        if (u.kind === 'bad') {
-          quarantined++;
-          firstBad ??= u;
-          insertBad.run(sourceId, u.line, u.field ? `${u.reason} (field "${u.field}")` : u.reason, u.raw);
-          continue;
-        }
-        const values: FieldValue[] = [];
-        for (const key in u.fields) {
-          const value = u.fields[key]!;
-          if (value === null) continue;
-          const pos = registry.pos(key);
-          values[pos] = value;
-          stats.add(pos, value);
-          present.set(pos, (present.get(pos) ?? 0) + 1);
-        }
-        let t: 0 | 1 | null = null;
-        if (toTruth) {
-          labelPos ??= registry.find(opts.labelColumn!);
-          t = toTruth(labelPos === undefined ? undefined : values[labelPos]);
-          if (t) truth.anomalies++;
-          else truth.normals++;
-        }
-        const id = Number(insertRecord.run(sourceId, u.line, u.ts, t, u.raw, JSON.stringify(values)).lastInsertRowid);
+    for await (const b of batches) {
+      throwIfAborted(ctl.signal, 'import');
+      latin1 += b.latin1;
+      for (const bad of b.bad) {
+        firstBad ??= bad;
+        insertBad.run(sourceId, bad.line, bad.reason, bad.raw);
+      }
+      quarantined += b.bad.length;
+      let rawStart = 0;
+      let jsonStart = 0;
+      for (let i = 0; i < b.count; i++) {
+        const ts = b.ts[i]!;
+        const t = b.truth[i]!;
+        const rawEnd = b.rawEnds[i]!;
+        const jsonEnd = b.jsonEnds[i]!;
+        const id = Number(
+          insertRecord.run(sourceId, b.lines[i], Number.isNaN(ts) ? null : ts, t < 0 ? null : t, b.raws.slice(rawStart, rawEnd), b.jsons.slice(jsonStart, jsonEnd)).lastInsertRowid,
+        );
+        rawStart = rawEnd;
+        jsonStart = jsonEnd;
         firstId ??= id;
         lastId = id;
-        records++;
       }
-      report('reading', batch.bytesRead, records, quarantined);
+      records += b.count;
+      report('reading', b.bytesRead, records, quarantined);
       if (Date.now() - lastYield > 50) {
         // Let the worker see a cancel message even when the file is read from cache.
         await yieldToLoop();
@@ -181,14 +175,14 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
       }
     }
     throwIfAborted(ctl.signal, 'import');
+    const prepared = holder.result!;
 
     if (records === 0) {
       const why = firstBad ? ` (line ${firstBad.line}: ${firstBad.reason})` : '';
       throw new RosasError('not-a-log', `no record could be read as ${format.title}${why}`, { file: abs });
     }
-    if (opts.labelColumn && labelPos === undefined) {
-      const names = listFields(db).map((f) => f.name);
-      const known = [...new Set([...names, ...registry.added.map((a) => a.name)])];
+    if (opts.labelColumn && !prepared.labelFound) {
+      const known = [...setup.existing, ...prepared.added].map((f) => f.name);
       throw new RosasError('invalid-argument', `label column "${opts.labelColumn}" is not a field of this file; fields are: ${known.join(', ')}`, {
         file: abs,
       });
@@ -197,10 +191,10 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
     if (quarantined) warnings.push(`${quarantined} line(s) could not be read and are kept in quarantine`);
 
     report('saving', stat.size, records, quarantined);
-    const collected = stats.result();
-    saveFieldStats(db, registry, collected, opts.roles);
+    const collected = new Map(prepared.stats);
+    saveFieldStats(db, new FieldRegistry(setup.existing, prepared.added), collected, opts.roles);
     const setPresent = db.prepare('INSERT INTO source_fields (source_id, field_id, present) SELECT ?, id, ? FROM fields WHERE pos = ?');
-    for (const [pos, n] of present) setPresent.run(sourceId, n, pos);
+    for (const [pos, st] of collected) setPresent.run(sourceId, st.present, pos);
     const seconds = (Date.now() - started) / 1000;
     db.prepare('UPDATE sources SET records = ?, quarantined = ?, first_record_id = ?, last_record_id = ?, finished_at = ?, seconds = ? WHERE id = ?').run(
       records,
@@ -220,11 +214,11 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
     progress.flush();
 
     const byPos = new Map(listFields(db).map((f) => [f.pos, f]));
-    const fields: ImportedField[] = [...present.entries()]
+    const fields: ImportedField[] = [...collected.entries()]
       .sort((a, b) => a[0] - b[0])
-      .map(([pos, n]) => {
+      .map(([pos, st]) => {
         const f = byPos.get(pos)!;
-        return { name: f.name, type: valueType(collected.get(pos)!), role: f.effectiveRole, present: n };
+        return { name: f.name, type: valueType(st), role: f.effectiveRole, present: st.present };
       });
     return {
       sourceId,
@@ -239,7 +233,7 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
       firstRecordId: firstId,
       lastRecordId: lastId,
       labelColumn: opts.labelColumn ?? null,
-      truth: toTruth ? truth : null,
+      truth: opts.labelColumn ? prepared.truth : null,
       fields,
       seconds,
       warnings,

@@ -1,6 +1,6 @@
 import { throwIfAborted } from '../errors';
 import { JsonDocumentSplitter } from './json-documents';
-import { OVERSIZED_KEEP_BYTES, MAX_LINE_BYTES, readLines, type FileKind } from './read-lines';
+import { OVERSIZED_KEEP_BYTES, MAX_JSON_LINE_BYTES, MAX_LINE_BYTES, readLines, type FileKind } from './read-lines';
 import type { Fields, Format, ParseContext, ParseResult } from './types';
 
 export interface ParsedUnit {
@@ -56,7 +56,7 @@ export async function* parseFile(
   ctx: ParseContext,
   opts: { signal?: AbortSignal; maxLineBytes?: number } = {},
 ): AsyncGenerator<UnitBatch> {
-  const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
+  const maxLine = opts.maxLineBytes ?? (format.framing === 'json' ? MAX_JSON_LINE_BYTES : MAX_LINE_BYTES);
   const oversizedReason = `line longer than ${Math.round(maxLine / 1024)} KiB (first ${OVERSIZED_KEEP_BYTES / 1024} KiB kept here)`;
   const lineParser = format.framing === 'lines' ? format.create(ctx) : null;
   const jsonParser = format.framing === 'json' ? format.create(ctx) : null;

@@ -5,6 +5,11 @@ import { RosasError } from '../errors';
 
 /** Lines longer than this are quarantined, not parsed, so one runaway line cannot exhaust memory. */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+/**
+ * JSON formats allow longer lines: S3-delivered CloudTrail files are one line holding every event,
+ * which the JSON splitter cuts into records.
+ */
+export const MAX_JSON_LINE_BYTES = 64 * 1024 * 1024;
 /** How much of an oversized line is kept in quarantine. */
 export const OVERSIZED_KEEP_BYTES = 64 * 1024;
 

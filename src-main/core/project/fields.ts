@@ -39,6 +39,10 @@ export function totalRecords(db: Database): number {
   return (db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
 }
 
+export function fieldPositions(db: Database): Array<{ pos: number; name: string }> {
+  return db.prepare('SELECT pos, name FROM fields ORDER BY pos').all() as Array<{ pos: number; name: string }>;
+}
+
 /** Names of fields that some source declared as its ground-truth column. */
 export function labelFieldNames(db: Database): Set<string> {
   const rows = db.prepare('SELECT DISTINCT label_column FROM sources WHERE label_column IS NOT NULL').all() as Array<{ label_column: string }>;
@@ -54,10 +58,11 @@ export class FieldRegistry {
   readonly added: Array<{ pos: number; name: string }> = [];
   private next: number;
 
-  constructor(db: Database) {
-    const rows = db.prepare('SELECT pos, name FROM fields').all() as Array<{ pos: number; name: string }>;
-    for (const r of rows) this.byName.set(r.name.toLowerCase(), r.pos);
-    this.next = rows.reduce((m, r) => Math.max(m, r.pos + 1), 0);
+  /** From the project's fields (as `fieldPositions` lists them), plus any added since. */
+  constructor(existing: Array<{ pos: number; name: string }>, added: Array<{ pos: number; name: string }> = []) {
+    for (const r of existing) this.byName.set(r.name.toLowerCase(), r.pos);
+    this.next = existing.reduce((m, r) => Math.max(m, r.pos + 1), 0);
+    for (const a of added) this.pos(a.name);
   }
 
   pos(name: string): number {

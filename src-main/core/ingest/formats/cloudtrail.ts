@@ -1,0 +1,42 @@
+import { flatten } from '../flatten';
+import { isJsonObject } from '../json-documents';
+import { parseIsoTime } from '../time';
+import type { JsonFormat, ParseResult, Sample } from '../types';
+
+const WRAPPER = /^\s*\{\s*"Records"\s*:\s*\[/;
+
+function sniff(sample: Sample): number {
+  const v = sample.firstJson;
+  if (isJsonObject(v)) {
+    if (typeof v.eventSource !== 'string' || typeof v.eventName !== 'string') return 0;
+    return 'eventTime' in v || '@timestamp' in v || 'eventVersion' in v || 'awsRegion' in v ? 0.95 : 0.6;
+  }
+  // A wrapper whose first event is too big for the sample.
+  return WRAPPER.test(sample.text) && sample.text.includes('"eventSource"') ? 0.9 : 0;
+}
+
+/**
+ * AWS CloudTrail events, from raw `{"Records": [...]}` files or one event a line (Logstash, which
+ * renames `eventTime` to `@timestamp`). `requestParameters` and `responseElements` differ by API
+ * call and nest without limit: each is kept as one JSON-text field rather than exploded.
+ */
+export const cloudtrail: JsonFormat = {
+  name: 'cloudtrail',
+  title: 'AWS CloudTrail',
+  framing: 'json',
+  sniff,
+  create() {
+    return {
+      record(value: unknown): ParseResult {
+        if (!isJsonObject(value)) return { kind: 'bad', reason: 'expected a JSON object' };
+        const { requestParameters, responseElements, ...rest } = value;
+        const fields = flatten(rest);
+        if (requestParameters != null) fields.requestParameters = JSON.stringify(requestParameters);
+        if (responseElements != null) fields.responseElements = JSON.stringify(responseElements);
+        const time = typeof value.eventTime === 'string' ? value.eventTime : value['@timestamp'];
+        const ts = typeof time === 'string' ? parseIsoTime(time) : null;
+        return ts === null ? { kind: 'record', fields } : { kind: 'record', fields, ts };
+      },
+    };
+  },
+};

@@ -1,0 +1,762 @@
+import type { Fields, LineFormat, LineParser, ParseContext, ParseResult, Sample } from '../types';
+import { MONTHS, YearlessClock, parseIsoTime } from '../time';
+import { isIp, messageTemplate } from '../template';
+
+/**
+ * Syslog as files hold it, one message a line:
+ * - RFC 3164 / BSD (`/var/log/auth.log`): `Mar  7 13:06:56 host program[pid]: message`, with no
+ *   year (inferred from the file's mtime, or `options.year`) and optionally a leading `<PRI>`;
+ * - RFC 5424: `<34>1 2003-10-11T22:14:15.003Z host app procid msgid [sd-id k="v"] message`;
+ * - rsyslog's default file format, an RFC 3339 time in place of the BSD one.
+ * Auth-log messages (sshd, sudo, su, PAM, useradd, cron, logind) also yield `event`, `user`,
+ * `src_ip`, `src_port` and the like (see `authFields`).
+ */
+
+const SKIP: ParseResult = { kind: 'skip' };
+
+const FACILITIES = [
+  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
+  'ntp', 'security', 'console', 'solaris-cron', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5',
+  'local6', 'local7',
+];
+const SEVERITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
+
+const PRI = /^<(\d{1,3})>/;
+/** `Mar 27 13:06:56` (day space-padded or not, optional fraction), then the rest. */
+const BSD_TIME = /^([A-Za-z]{3}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?= |$)/;
+/** RFC 3339, as RFC 5424 and rsyslog write it. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?(?= |$)/;
+/** `program[pid]: ` or `program: `: the program may hold `/`, `.`, `-` and a `(...)` part. */
+const TAG = /^([^\s[:(]+(?:\([^)\s]*\))?)(?:\[(\d+)\])?:(?: |$)/;
+
+/** The parts of a syslog line before its message, shared with the formats that embed syslog. */
+export interface SyslogHeader {
+  timestamp?: string;
+  ts: number | null;
+  host?: string;
+  program?: string;
+  pid?: number;
+  message: string;
+}
+
+/** Splits `program[pid]: message`; without a tag, all of it is the message. */
+export function splitTag(rest: string, out: { program?: string; pid?: number; message: string }): void {
+  const m = TAG.exec(rest);
+  if (!m) {
+    out.message = rest;
+    return;
+  }
+  out.program = m[1]!;
+  if (m[2] !== undefined) out.pid = Number(m[2]);
+  out.message = rest.slice(m[0].length);
+}
+
+/**
+ * A BSD syslog time at the start of `text` (`Mar  7 13:06:56`): its text and seconds, via a
+ * YearlessClock. Null when there is none.
+ */
+export function bsdTime(text: string, clock: YearlessClock): { text: string; ts: number | null } | null {
+  const m = BSD_TIME.exec(text);
+  if (!m) return null;
+  const month = MONTHS[m[1]!.toLowerCase()];
+  if (month === undefined) return null;
+  const frac = m[6] ? Number(`0.${m[6]}`) : 0;
+  return { text: m[0], ts: clock.seconds(month, +m[2]!, +m[3]!, +m[4]!, +m[5]!, frac) };
+}
+
+/** `options.year` as a number, when the user gave one. */
+export function optionYear(ctx: ParseContext): number | undefined {
+  const y = ctx.options.year;
+  const n = typeof y === 'string' && /^\d{4}$/.test(y.trim()) ? Number(y) : y;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Auth-log events. Each rule names the message's first word and a pattern on the whole message;
+// the first word picks the few rules worth trying, so a line costs one or two regex runs.
+
+type Apply = (m: RegExpExecArray, f: Fields) => void;
+interface Rule {
+  re: RegExp;
+  apply: Apply;
+}
+
+function source(f: Fields, addr: string | undefined, port?: string): void {
+  if (addr) {
+    // sshd writes host names instead of addresses when UseDNS is on.
+    if (isIp(addr)) f.src_ip = addr;
+    else f.src_host = addr;
+  }
+  if (port) f.src_port = Number(port);
+}
+
+function authMethodEvent(prefix: string, method: string): string {
+  const base = method.split('/')[0]!.toLowerCase().replace(/-with-mic$/, '').replace(/[^a-z0-9]+/g, '_');
+  return `${prefix}_${base}`;
+}
+
+/** `logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root` as PAM writes it. */
+function pamKeyValues(text: string, f: Fields): void {
+  const rhost = /\brhost=(\S+)/.exec(text);
+  if (rhost) source(f, rhost[1]);
+  const user = /(?:^|\s)user=(\S+)/.exec(text);
+  if (user) f.user = user[1]!;
+}
+
+/** `Disconnecting[ invalid user bob 1.2.3.4 port 22]: Too many authentication failures[ for bob]` */
+const DISCONNECTING: Rule = {
+  re: /^Disconnecting(?: (?:authenticating|invalid) user (\S*) (\S+) port (\d+))?: (.*?)(?: for (?:invalid user )?(\S*))?(?: \[preauth\])?\s*$/,
+  apply: (m, f) => {
+    f.event = /too many authentication failures/i.test(m[4]!) ? 'too_many_auth_failures' : 'disconnect';
+    const user = m[1] ?? m[5];
+    if (user !== undefined) f.user = user;
+    source(f, m[2], m[3]);
+  },
+};
+
+const RULES: Record<string, Rule[]> = {
+  Failed: [
+    {
+      // Failed password for [invalid user ]root from 1.2.3.4 port 22 ssh2
+      re: /^Failed (\S+) for (invalid user )?(.*?) from (\S+)(?: port (\d+))?/,
+      apply: (m, f) => {
+        f.event = authMethodEvent('failed', m[1]!);
+        f.auth_method = m[1]!;
+        f.user = m[3]!;
+        if (m[2]) f.invalid_user = true;
+        source(f, m[4], m[5]);
+      },
+    },
+  ],
+  FAILED: [
+    {
+      re: /^FAILED (?:su|SU) (?:for (\S+) by (\S+)|\(to (\S+)\) (\S+) on (\S+))/,
+      apply: (m, f) => {
+        f.event = 'su_failure';
+        f.target_user = m[1] ?? m[3]!;
+        f.user = m[2] ?? m[4]!;
+      },
+    },
+  ],
+  Accepted: [
+    {
+      re: /^Accepted (\S+) for (.*?) from (\S+)(?: port (\d+))?/,
+      apply: (m, f) => {
+        f.event = authMethodEvent('accepted', m[1]!);
+        f.auth_method = m[1]!;
+        f.user = m[2]!;
+        source(f, m[3], m[4]);
+      },
+    },
+  ],
+  Invalid: [
+    {
+      re: /^Invalid user (.*?) from (\S+)(?: port (\d+))?\s*$/,
+      apply: (m, f) => {
+        f.event = 'invalid_user';
+        f.user = m[1]!;
+        f.invalid_user = true;
+        source(f, m[2], m[3]);
+      },
+    },
+  ],
+  'input_userauth_request:': [
+    {
+      re: /^input_userauth_request: (?:invalid|illegal) user (.*?)(?: \[preauth\])?\s*$/,
+      apply: (m, f) => {
+        f.event = 'invalid_user';
+        f.user = m[1]!;
+        f.invalid_user = true;
+      },
+    },
+  ],
+  User: [
+    {
+      re: /^User (\S+) from (\S+) not allowed because/,
+      apply: (m, f) => {
+        f.event = 'user_not_allowed';
+        f.user = m[1]!;
+        source(f, m[2]);
+      },
+    },
+    {
+      re: /^User (\S+) not allowed because/,
+      apply: (m, f) => {
+        f.event = 'user_not_allowed';
+        f.user = m[1]!;
+      },
+    },
+  ],
+  Connection: [
+    {
+      re: /^Connection (closed|reset) by (?:(?:authenticating|invalid) user (\S*) )?(\S+)(?: port (\d+))?/,
+      apply: (m, f) => {
+        f.event = m[1] === 'closed' ? 'connection_closed' : 'connection_reset';
+        if (m[2] !== undefined) f.user = m[2];
+        source(f, m[3], m[4]);
+      },
+    },
+    {
+      re: /^Connection from (\S+) port (\d+)/,
+      apply: (m, f) => {
+        f.event = 'connection';
+        source(f, m[1], m[2]);
+      },
+    },
+  ],
+  Received: [
+    {
+      re: /^Received disconnect from (\S+) port (\d+):/,
+      apply: (m, f) => {
+        f.event = 'disconnect';
+        source(f, m[1], m[2]);
+      },
+    },
+    {
+      // Older OpenSSH: `Received disconnect from 1.2.3.4: 11: Bye Bye`.
+      re: /^Received disconnect from (\S+): \d+:/,
+      apply: (m, f) => {
+        f.event = 'disconnect';
+        source(f, m[1]);
+      },
+    },
+  ],
+  Disconnected: [
+    {
+      re: /^Disconnected from (?:(?:authenticating |invalid )?user (\S*) )?(\S+)(?: port (\d+))?/,
+      apply: (m, f) => {
+        f.event = 'disconnect';
+        if (m[1] !== undefined) f.user = m[1];
+        source(f, m[2], m[3]);
+      },
+    },
+  ],
+  Disconnecting: [DISCONNECTING],
+  'Disconnecting:': [DISCONNECTING],
+  maximum: [
+    {
+      re: /^maximum authentication attempts exceeded for (invalid user )?(.*?) from (\S+)(?: port (\d+))?/,
+      apply: (m, f) => {
+        f.event = 'max_auth_attempts';
+        f.user = m[2]!;
+        if (m[1]) f.invalid_user = true;
+        source(f, m[3], m[4]);
+      },
+    },
+  ],
+  Did: [
+    {
+      re: /^Did not receive identification string from (\S+)(?: port (\d+))?/,
+      apply: (m, f) => {
+        f.event = 'no_identification';
+        source(f, m[1], m[2]);
+      },
+    },
+  ],
+  Bad: [
+    {
+      re: /^Bad protocol version identification .* from (\S+)(?: port (\d+))?\s*$/,
+      apply: (m, f) => {
+        f.event = 'bad_protocol';
+        source(f, m[1], m[2]);
+      },
+    },
+  ],
+  Unable: [
+    {
+      re: /^Unable to negotiate with (\S+) port (\d+)/,
+      apply: (m, f) => {
+        f.event = 'negotiation_failed';
+        source(f, m[1], m[2]);
+      },
+    },
+  ],
+  reverse: [
+    {
+      re: /^reverse mapping checking getaddrinfo for (\S+) \[([^\]]+)\] failed.*BREAK-IN ATTEMPT/,
+      apply: (m, f) => {
+        f.event = 'break_in_attempt';
+        source(f, m[2]);
+      },
+    },
+  ],
+  Address: [
+    {
+      re: /^Address (\S+) maps to \S+, but this does not map back to the address.*BREAK-IN ATTEMPT/,
+      apply: (m, f) => {
+        f.event = 'break_in_attempt';
+        source(f, m[1]);
+      },
+    },
+  ],
+  Server: [
+    {
+      re: /^Server listening on (\S+) port (\d+)/,
+      apply: (_m, f) => {
+        f.event = 'server_listening';
+      },
+    },
+  ],
+  'PAM:': [
+    {
+      re: /^PAM: Authentication failure for (?:illegal user )?(\S+) from (\S+)/,
+      apply: (m, f) => {
+        f.event = 'auth_failure';
+        f.user = m[1]!;
+        source(f, m[2]);
+      },
+    },
+  ],
+  PAM: [
+    {
+      re: /^PAM (\d+) more authentication failures?;(.*)/,
+      apply: (m, f) => {
+        f.event = 'more_auth_failures';
+        f.repeat_count = Number(m[1]);
+        pamKeyValues(m[2]!, f);
+      },
+    },
+    {
+      re: /^PAM service\((\S+)\) ignoring max retries/,
+      apply: (_m, f) => {
+        f.event = 'max_retries';
+      },
+    },
+  ],
+  Successful: [
+    {
+      re: /^Successful su for (\S+) by (\S+)/,
+      apply: (m, f) => {
+        f.event = 'su_success';
+        f.target_user = m[1]!;
+        f.user = m[2]!;
+      },
+    },
+  ],
+  '+': [
+    {
+      // su's summary line: `+ /dev/pts/0 ubuntu:root` (`-` when it failed).
+      re: /^\+ (\S+) ([^\s:]+):(\S+)\s*$/,
+      apply: (m, f) => {
+        f.event = 'su_success';
+        f.user = m[2]!;
+        f.target_user = m[3]!;
+      },
+    },
+  ],
+  '-': [
+    {
+      re: /^- (\S+) ([^\s:]+):(\S+)\s*$/,
+      apply: (m, f) => {
+        f.event = 'su_failure';
+        f.user = m[2]!;
+        f.target_user = m[3]!;
+      },
+    },
+  ],
+  '(to': [
+    {
+      re: /^\(to (\S+)\) (\S+) on (\S+)/,
+      apply: (m, f) => {
+        f.event = 'su_success';
+        f.target_user = m[1]!;
+        f.user = m[2]!;
+      },
+    },
+  ],
+  new: [
+    {
+      re: /^new user: name=([^,\s]+),/,
+      apply: (m, f) => {
+        f.event = 'new_user';
+        f.user = m[1]!;
+      },
+    },
+    {
+      re: /^new group: name=([^,\s]+),/,
+      apply: (m, f) => {
+        f.event = 'new_group';
+        f.group = m[1]!;
+      },
+    },
+  ],
+  group: [
+    {
+      re: /^group added to \S+ name=([^,\s]+)/,
+      apply: (m, f) => {
+        f.event = 'new_group';
+        f.group = m[1]!;
+      },
+    },
+  ],
+  failed: [
+    {
+      re: /^failed adding user '([^']*)'/,
+      apply: (m, f) => {
+        f.event = 'add_user_failed';
+        f.user = m[1]!;
+      },
+    },
+  ],
+  delete: [
+    {
+      re: /^delete user '([^']*)'/,
+      apply: (m, f) => {
+        f.event = 'delete_user';
+        f.user = m[1]!;
+      },
+    },
+  ],
+  add: [
+    {
+      re: /^add '([^']*)' to (?:shadow )?group '([^']*)'/,
+      apply: (m, f) => {
+        f.event = 'group_member_added';
+        f.user = m[1]!;
+        f.group = m[2]!;
+      },
+    },
+  ],
+  change: [
+    {
+      re: /^change user '([^']*)' password/,
+      apply: (m, f) => {
+        f.event = 'password_changed';
+        f.user = m[1]!;
+      },
+    },
+  ],
+  password: [
+    {
+      re: /^password for '([^']*)' changed by '([^']*)'/,
+      apply: (m, f) => {
+        f.event = 'password_changed';
+        f.user = m[1]!;
+        f.by_user = m[2]!;
+      },
+    },
+  ],
+  New: [
+    {
+      re: /^New session (\S+) of user (.+?)\.?\s*$/,
+      apply: (m, f) => {
+        f.event = 'new_session';
+        f.session_id = m[1]!;
+        f.user = m[2]!;
+      },
+    },
+  ],
+  Removed: [
+    {
+      re: /^Removed session (\S+?)\.?\s*$/,
+      apply: (m, f) => {
+        f.event = 'session_removed';
+        f.session_id = m[1]!;
+      },
+    },
+  ],
+  Session: [
+    {
+      re: /^Session (\S+) logged out/,
+      apply: (m, f) => {
+        f.event = 'session_logout';
+        f.session_id = m[1]!;
+      },
+    },
+  ],
+};
+
+/** What PAM modules say, after their `pam_unix(sshd:auth): ` prefix. */
+const PAM_RULES: Rule[] = [
+  {
+    re: /^session opened for user (\S+?)(?:\(uid=\d+\))?(?: by (\S*?)(?:\(uid=\d+\))?)?\s*$/,
+    apply: (m, f) => {
+      f.event = 'session_opened';
+      f.user = m[1]!;
+      if (m[2]) f.by_user = m[2];
+    },
+  },
+  {
+    re: /^session closed for user (\S+?)(?:\(uid=\d+\))?\s*$/,
+    apply: (m, f) => {
+      f.event = 'session_closed';
+      f.user = m[1]!;
+    },
+  },
+  {
+    re: /^authentication failure;(.*)/,
+    apply: (m, f) => {
+      f.event = 'auth_failure';
+      pamKeyValues(m[1]!, f);
+    },
+  },
+  {
+    re: /^check pass; user unknown/,
+    apply: (_m, f) => {
+      f.event = 'user_unknown';
+    },
+  },
+  {
+    re: /^user "?([^"\s]*)"? does not exist/,
+    apply: (m, f) => {
+      f.event = 'user_unknown';
+      f.user = m[1]!;
+    },
+  },
+  {
+    re: /^password changed for (\S+)/,
+    apply: (m, f) => {
+      f.event = 'password_changed';
+      f.user = m[1]!;
+    },
+  },
+  {
+    re: /^account (\S+) has expired/,
+    apply: (m, f) => {
+      f.event = 'account_expired';
+      f.user = m[1]!;
+    },
+  },
+];
+
+const PAM_PREFIX = /^pam_\w+\([^)]*\): /;
+const REPEATED = /^message repeated (\d+) times: \[ ?(.*?)\]\s*$/;
+/** sudo: `  ubuntu : [3 incorrect password attempts ; ]TTY=pts/0 ; PWD=/x ; USER=root ; COMMAND=/bin/ls` */
+const SUDO = /^\s*(\S+) : (.*?)\bCOMMAND=(.*)$/;
+const CRON_CMD = /^\((\S+)\) CMD \((.*)\)\s*$/;
+const FROM_IP = /\bfrom ([0-9A-Fa-f:.]*[0-9A-Fa-f])(?: port (\d+))?/;
+
+function sudoFields(m: RegExpExecArray, f: Fields): void {
+  f.user = m[1]!;
+  f.sudo_command = m[3]!;
+  let note = '';
+  for (const part of m[2]!.split(' ; ')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) note += part;
+    else if (part.slice(0, eq) === 'USER') f.target_user = part.slice(eq + 1).trim();
+  }
+  if (!note) f.event = 'sudo_command';
+  else if (/incorrect password/i.test(note)) f.event = 'sudo_auth_failure';
+  else f.event = 'sudo_denied'; // NOT in sudoers, command not allowed, a password is required, …
+}
+
+function firstWord(message: string): string {
+  let i = 0;
+  while (message.charCodeAt(i) === 32) i++;
+  const end = message.indexOf(' ', i);
+  return end === -1 ? message.slice(i) : message.slice(i, end);
+}
+
+/**
+ * Fields of an auth-log message: `event` (a short name: failed_password, invalid_user,
+ * accepted_publickey, session_opened, sudo_command, auth_failure, new_user, break_in_attempt, …),
+ * and where the message says them `user`, `src_ip` (or `src_host`), `src_port`, `target_user`,
+ * `sudo_command`, `auth_method`, `invalid_user`, `by_user`, `group`, `session_id`,
+ * `cron_command`, `repeat_count`. Messages no rule knows may still give `src_ip` from `from <ip>`.
+ * `program` matters only for older PAM, which puts the module in the tag (`sshd(pam_unix)[42]:`)
+ * rather than in the message (`sshd[42]: pam_unix(sshd:auth): …`).
+ */
+export function authFields(message: string, f: Fields, program?: string): void {
+  let msg = message;
+  const rep = REPEATED.exec(msg);
+  if (rep) {
+    // rsyslog folds repeats: `message repeated 3 times: [ Failed password for root from …]`.
+    f.repeat_count = Number(rep[1]);
+    msg = rep[2]!;
+  }
+  let word = firstWord(msg);
+  if (word === 'error:' || word === 'fatal:') {
+    msg = msg.slice(msg.indexOf(word) + word.length + 1);
+    word = firstWord(msg);
+  }
+  const pam = word.startsWith('pam_') ? PAM_PREFIX.exec(msg) : null;
+  if (pam || (program !== undefined && program.indexOf('(pam_') !== -1)) {
+    const rest = pam ? msg.slice(pam[0].length) : msg;
+    for (const r of PAM_RULES) {
+      const m = r.re.exec(rest);
+      if (m) return r.apply(m, f);
+    }
+    if (pam) return;
+  }
+  const rules = RULES[word];
+  if (rules) {
+    for (const r of rules) {
+      const m = r.re.exec(msg);
+      if (m) return r.apply(m, f);
+    }
+  }
+  if (msg.indexOf('COMMAND=') !== -1) {
+    const m = SUDO.exec(msg);
+    if (m) return sudoFields(m, f);
+  }
+  if (word.charCodeAt(0) === 40 /* ( */) {
+    const m = CRON_CMD.exec(msg);
+    if (m) {
+      f.event = 'cron_command';
+      f.user = m[1]!;
+      f.cron_command = m[2]!;
+      return;
+    }
+  }
+  if (msg.indexOf('from ') !== -1) {
+    const m = FROM_IP.exec(msg);
+    if (m && isIp(m[1]!)) source(f, m[1], m[2]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** RFC 5424 STRUCTURED-DATA at `i`: `-` or `[id k="v" …]…`. Returns its end, or -1 if malformed. */
+function structuredData(line: string, i: number, f: Fields): number {
+  if (line.charCodeAt(i) === 45 /* - */) return i + 1;
+  const start = i;
+  while (line.charCodeAt(i) === 91 /* [ */) {
+    let j = i + 1;
+    while (j < line.length && line[j] !== ' ' && line[j] !== ']') j++;
+    const id = line.slice(i + 1, j);
+    if (!id) return -1;
+    for (;;) {
+      while (line[j] === ' ') j++;
+      if (line[j] === ']') break;
+      const eq = line.indexOf('="', j);
+      if (eq === -1) return -1;
+      const name = line.slice(j, eq);
+      let k = eq + 2;
+      let value = '';
+      for (; k < line.length && line[k] !== '"'; k++) {
+        if (line[k] === '\\' && (line[k + 1] === '"' || line[k + 1] === '\\' || line[k + 1] === ']')) k++;
+        value += line[k];
+      }
+      if (k >= line.length) return -1;
+      f[`sd.${id}.${name}`] = value;
+      j = k + 1;
+    }
+    i = j + 1;
+  }
+  if (i === start) return -1;
+  f.structured_data = line.slice(start, i);
+  return i;
+}
+
+function setPri(f: Fields, pri: number): void {
+  f.facility = FACILITIES[pri >> 3] ?? String(pri >> 3);
+  f.severity = SEVERITIES[pri & 7]!;
+}
+
+function parse5424(line: string, at: number, f: Fields): ParseResult | string {
+  // VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID, each `-` when nil.
+  const parts: string[] = [];
+  let i = at;
+  for (let k = 0; k < 6; k++) {
+    const sp = line.indexOf(' ', i);
+    if (sp === -1) return 'RFC 5424 header cut short (expected version, time, host, app, procid, msgid, data)';
+    parts.push(line.slice(i, sp));
+    i = sp + 1;
+  }
+  const [, time, host, app, procid, msgid] = parts as [string, string, string, string, string, string];
+  let ts: number | null = null;
+  if (time !== '-') {
+    ts = parseIsoTime(time);
+    if (ts === null) return `unreadable RFC 5424 time "${time}"`;
+    f.timestamp = time;
+  }
+  if (host !== '-') f.host = host;
+  if (app !== '-') f.program = app;
+  if (procid !== '-') {
+    if (/^\d+$/.test(procid)) f.pid = Number(procid);
+    else f.procid = procid;
+  }
+  if (msgid !== '-') f.msgid = msgid;
+  const end = structuredData(line, i, f);
+  if (end === -1) return 'malformed RFC 5424 structured data';
+  let message = line.charCodeAt(end) === 32 ? line.slice(end + 1) : line.slice(end);
+  if (message.charCodeAt(0) === 0xfeff) message = message.slice(1);
+  f.message = message;
+  return { kind: 'record', fields: f, ts };
+}
+
+export function createSyslogParser(ctx: ParseContext): LineParser {
+  const clock = new YearlessClock(ctx.fileMtimeMs, optionYear(ctx));
+
+  const finish = (f: Fields, ts: number | null, rest: string): ParseResult => {
+    // A host is the token after the time, unless that token is already the tag (no host logged).
+    const sp = rest.indexOf(' ');
+    const first = sp === -1 ? rest : rest.slice(0, sp);
+    let tagged = rest;
+    if (first && !first.endsWith(':')) {
+      f.host = first;
+      tagged = sp === -1 ? '' : rest.slice(sp + 1);
+    }
+    const head: { program?: string; pid?: number; message: string } = { message: '' };
+    splitTag(tagged, head);
+    if (head.program !== undefined) f.program = head.program;
+    if (head.pid !== undefined) f.pid = head.pid;
+    f.message = head.message;
+    return { kind: 'record', fields: f, ts };
+  };
+
+  const line = (text: string): ParseResult => {
+    if (text.trim() === '') return SKIP;
+    const f: Fields = {};
+    let at = 0;
+    const pri = PRI.exec(text);
+    if (pri) {
+      const n = Number(pri[1]);
+      if (n > 191) return { kind: 'bad', reason: `syslog priority <${n}> is out of range (0-191)` };
+      setPri(f, n);
+      at = pri[0].length;
+      // RFC 5424: `<PRI>1 ` (version) then an RFC 3339 time or `-`.
+      if (/^\d{1,2} /.test(text.slice(at, at + 3))) {
+        const r = parse5424(text, at, f);
+        if (typeof r === 'string') return { kind: 'bad', reason: r };
+        return withAuth(r);
+      }
+    }
+    const rest = at ? text.slice(at) : text;
+    const bsd = bsdTime(rest, clock);
+    if (bsd) {
+      f.timestamp = bsd.text;
+      return withAuth(finish(f, bsd.ts, rest.slice(bsd.text.length + 1)));
+    }
+    const iso = ISO_TIME.exec(rest);
+    if (iso) {
+      f.timestamp = iso[0];
+      return withAuth(finish(f, parseIsoTime(iso[0]), rest.slice(iso[0].length + 1)));
+    }
+    return {
+      kind: 'bad',
+      reason: 'not a syslog line: expected `Mmm dd HH:mm:ss host program[pid]: message` (or RFC 5424 / RFC 3339 time)',
+    };
+  };
+  return { line };
+}
+
+function withAuth(r: ParseResult): ParseResult {
+  if (r.kind !== 'record') return r;
+  const message = r.fields.message as string;
+  r.fields.template = messageTemplate(message);
+  authFields(message, r.fields, r.fields.program as string | undefined);
+  return r;
+}
+
+export const syslog: LineFormat = {
+  name: 'syslog',
+  title: 'Syslog (RFC 3164 / RFC 5424, auth.log)',
+  framing: 'lines',
+  sniff(sample: Sample): number {
+    const lines = sample.lines.slice(0, 200).filter((l) => l.trim() !== '');
+    if (lines.length > 1 && !sample.text.endsWith('\n')) lines.pop();
+    if (!lines.length) return 0;
+    const parser = createSyslogParser({ fileName: '', fileMtimeMs: Date.now(), options: {} });
+    let hits = 0;
+    for (const l of lines) {
+      const r = parser.line(l, 0);
+      // A record with neither host nor program is too weak a sign (a bare time then text).
+      if (r.kind === 'record' && r.fields.host !== undefined && r.fields.program !== undefined) hits++;
+    }
+    const share = hits / lines.length;
+    if (share >= 0.8) return 0.95;
+    return share >= 0.5 ? 0.6 : 0;
+  },
+  create: createSyslogParser,
+};

@@ -1,0 +1,57 @@
+import { cleanup, fireEvent, render } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ImportState } from '../lib/import-state.svelte';
+import { FakeApi } from '../lib/testing/fake-api';
+import { appInfo, preview, summary } from '../lib/testing/fixtures';
+import ImportPanel from './ImportPanel.svelte';
+
+afterEach(cleanup);
+
+function setup(desktop = false) {
+  const api = new FakeApi(desktop ? 'desktop' : 'serve').answer('import.preview', preview()).answer('import.start', { jobId: 'j' });
+  const imp = new ImportState(api);
+  const shown: number[] = [];
+  const view = render(ImportPanel, { imp, desktop, roles: appInfo.roles, formats: appInfo.formats, onshowquarantine: (id: number) => shown.push(id) });
+  return { api, imp, shown, ...view };
+}
+
+describe('ImportPanel', () => {
+  it('has a path field in serve mode and a file dialog button on the desktop', () => {
+    expect(setup(false).queryByRole('button', { name: 'Choose files…' })).toBeNull();
+    expect(setup(true).getAllByRole('button', { name: 'Choose files…' })).toHaveLength(1);
+  });
+
+  it('previews a typed path, marks the ground-truth column and starts the import', async () => {
+    const { api, imp, getByLabelText, getByRole, findByText } = setup();
+    await fireEvent.input(getByLabelText('Log file path'), { target: { value: '/logs/conn.log' } });
+    await fireEvent.click(getByRole('button', { name: 'Preview' }));
+    await findByText('Zeek TSV log');
+    expect(getByRole('button', { name: 'Import file' })).toBeTruthy();
+    await fireEvent.click(getByLabelText('label holds ground truth'));
+    expect(imp.labelColumn).toBe('label');
+    expect((getByLabelText('Role of field label') as HTMLSelectElement).disabled).toBe(true);
+    await fireEvent.change(getByLabelText('Role of field orig_bytes'), { target: { value: 'ignore' } });
+    await fireEvent.click(getByRole('button', { name: 'Import file' }));
+    expect(api.requestsOf('import.start')[0]?.options).toEqual({ labelColumn: 'label', roles: { orig_bytes: 'ignore' } });
+    expect(getByRole('progressbar', { name: 'Import progress' })).toBeTruthy();
+  });
+
+  it('shows progress, then a summary from which quarantined lines can be opened', async () => {
+    const { api, imp, getByRole, getByText, shown } = setup();
+    await imp.previewFiles(['/logs/conn.log']);
+    await imp.start();
+    api.emit('job.progress', {
+      jobId: 'j',
+      kind: 'import',
+      progress: { file: '/logs/conn.log', stage: 'reading', bytesRead: 1024, bytesTotal: 2048, records: 1234, quarantined: 0, fileIndex: 0, files: 1 },
+    });
+    flushSync();
+    expect(getByRole('progressbar').getAttribute('aria-valuenow')).toBe('50');
+    expect(getByText(/1,234 records/)).toBeTruthy();
+    api.emit('job.finished', { jobId: 'j', kind: 'import', result: { imported: [summary({ sourceId: 4, quarantined: 3 })], failed: [], cancelled: false } });
+    flushSync();
+    await fireEvent.click(getByRole('button', { name: 'View quarantined lines' }));
+    expect(shown).toEqual([4]);
+  });
+});

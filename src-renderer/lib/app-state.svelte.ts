@@ -1,0 +1,97 @@
+import type { AppInfo, ProjectInfo, RecentProject, Role } from '../../src-main/api/contract';
+import { ApiCallError, type Api } from './api';
+
+/** The message to show for a failed action; codes the UI handles itself never get here. */
+export function messageOf(err: unknown): string {
+  if (err instanceof ApiCallError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** What the whole UI knows: the app, the recent projects, and the open project. */
+export class AppState {
+  info = $state.raw<AppInfo | null>(null);
+  recent = $state.raw<RecentProject[]>([]);
+  project = $state.raw<ProjectInfo | null>(null);
+  /** The last failure, shown until the next action or until dismissed. */
+  error = $state<string | null>(null);
+  busy = $state(false);
+
+  constructor(readonly api: Api) {}
+
+  get mode() {
+    return this.api.mode;
+  }
+
+  get desktop() {
+    return this.api.mode === 'desktop';
+  }
+
+  async load(): Promise<void> {
+    await this.run(async () => {
+      this.info = await this.api.invoke('app.info');
+      this.recent = await this.api.invoke('projects.recent');
+      // A project may be open already: rosas serve --project, or a reloaded page.
+      try {
+        this.project = await this.api.invoke('project.info');
+      } catch (err) {
+        if (!(err instanceof ApiCallError && err.code === 'no-project')) throw err;
+      }
+    });
+  }
+
+  async open(path: string, create = false): Promise<boolean> {
+    return this.run(async () => {
+      this.project = await this.api.invoke('project.open', { path, create });
+      this.recent = await this.api.invoke('projects.recent');
+    });
+  }
+
+  /** Desktop: the native dialog picks the file. Returns false when cancelled or failed. */
+  async openWithDialog(create: boolean): Promise<boolean> {
+    let chosen: string | null = null;
+    const ok = await this.run(async () => {
+      chosen = (await this.api.invoke('dialog.openProject', { create })).path;
+    });
+    if (!ok || chosen === null) return false;
+    return this.open(chosen, create);
+  }
+
+  async close(): Promise<void> {
+    await this.run(async () => {
+      await this.api.invoke('project.close');
+      this.project = null;
+      this.recent = await this.api.invoke('projects.recent');
+    });
+  }
+
+  async refresh(): Promise<void> {
+    await this.run(async () => {
+      this.project = await this.api.invoke('project.info');
+    });
+  }
+
+  async setRole(name: string, role: Role | null): Promise<boolean> {
+    return this.run(async () => {
+      this.project = await this.api.invoke('fields.setRole', { name, role });
+    });
+  }
+
+  dismissError(): void {
+    this.error = null;
+  }
+
+  /** Runs an action with the busy flag, catching its failure into `error`; true when it worked. */
+  private async run(action: () => Promise<void>): Promise<boolean> {
+    this.busy = true;
+    this.error = null;
+    try {
+      await action();
+      return true;
+    } catch (err) {
+      this.error = messageOf(err);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+}

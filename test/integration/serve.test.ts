@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startServeApp, type ServeApp } from '../../src-main/serve/serve-app';
+import { samplePath, tempDir } from '../helpers/samples';
+
+const TOKEN = 'test-token-0123456789';
+let app: ServeApp;
+let dir: string;
+let base: string;
+
+/** A raw request: fetch would normalise `..` away before it reaches the server. */
+function request(pathname: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: app.server.port, path: pathname, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+function api(call: string, body: unknown, headers: Record<string, string> = {}) {
+  return request(`/api/${call}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}`, ...headers }, body: JSON.stringify(body) });
+}
+
+function connect(opts: { protocols?: string[]; headers?: Record<string, string>; origin?: string }) {
+  const ws = new WebSocket(`ws://127.0.0.1:${app.server.port}/events`, opts.protocols ?? [], { headers: opts.headers, origin: opts.origin });
+  return new Promise<{ ws: WebSocket; status?: number }>((resolve) => {
+    ws.once('open', () => resolve({ ws }));
+    ws.once('unexpected-response', (_req, res) => resolve({ ws, status: res.statusCode }));
+    ws.once('error', () => resolve({ ws, status: -1 }));
+  });
+}
+
+beforeAll(async () => {
+  dir = tempDir();
+  const web = path.join(dir, 'web');
+  fs.mkdirSync(path.join(web, 'assets'), { recursive: true });
+  fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>t</title>');
+  fs.writeFileSync(path.join(web, 'assets', 'app.js'), 'console.log(1)');
+  fs.writeFileSync(path.join(web, 'assets', 'app.css'), 'body{}');
+  fs.writeFileSync(path.join(dir, 'secret.txt'), 'TOP SECRET');
+  fs.symlinkSync(path.join(dir, 'secret.txt'), path.join(web, 'link.txt'));
+  app = await startServeApp({ port: 0, staticDir: web, configDir: path.join(dir, 'config'), token: TOKEN, log: () => {} });
+  base = app.server.origin;
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('rosas serve', () => {
+  it('listens on 127.0.0.1 only and prints a URL that carries the token in the fragment', () => {
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(app.server.url).toBe(`${base}/#token=${TOKEN}`);
+  });
+
+  it('refuses a call without the token (401)', async () => {
+    const r = await request('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect(r.status).toBe(401);
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect((await api('app.info', {}, { Authorization: 'Bearer wrong' })).status).toBe(401);
+  });
+
+  it('refuses a call from another origin even with the token (403)', async () => {
+    expect((await api('app.info', {}, { Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await api('app.info', {}, { Origin: `http://127.0.0.1:${app.server.port + 1}` })).status).toBe(403);
+    expect((await api('app.info', {}, { Origin: base, 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
+    expect((await api('app.info', {}, { Host: `attacker.example:${app.server.port}` })).status).toBe(403);
+  });
+
+  it('answers a call with the token and its own origin (200)', async () => {
+    const r = await api('app.info', {}, { Origin: base });
+    expect(r.status).toBe(200);
+    expect(r.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(r.body)).toMatchObject({ ok: true, value: { mode: 'serve', version: expect.any(String) } });
+    const viaHeader = await request('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Rosas-Token': TOKEN }, body: '' });
+    expect(viaHeader.status).toBe(200);
+  });
+
+  it('answers bad requests with a status and {code, message}', async () => {
+    expect((await request('/api/app.info', { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(405);
+    expect((await api('app.info', {}, { 'Content-Type': 'text/plain' })).status).toBe(415);
+    const unknown = await api('project.delete', {});
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.body).error.code).toBe('unknown-call');
+    expect((await api('%E0%A4%A', {})).status).toBe(404);
+    const junk = await api('project.open', { path: '/x', extra: 1 });
+    expect(junk.status).toBe(400);
+    expect(JSON.parse(junk.body).error).toEqual({ code: 'invalid-argument', message: 'project.open has an unknown key "extra"' });
+    const notJson = await request('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` }, body: '{' });
+    expect(notJson.status).toBe(400);
+    const big = await request('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` }, body: `"${'x'.repeat(2 * 1024 * 1024)}"` });
+    expect(big.status).toBe(413);
+    expect((await api('project.info', {})).status).toBe(409);
+    expect((await api('dialog.openFiles', {})).status).toBe(501);
+  });
+
+  it('serves the UI with the right types and security headers', async () => {
+    const index = await request('/');
+    expect(index.status).toBe(200);
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(index.headers['content-security-policy']).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    );
+    expect(index.headers['x-content-type-options']).toBe('nosniff');
+    expect((await request('/assets/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await request('/assets/app.css')).headers['content-type']).toBe('text/css; charset=utf-8');
+    expect((await request('/nope.js')).status).toBe(404);
+    expect((await request('/assets')).status).toBe(404);
+    expect((await request('/', { method: 'POST' })).status).toBe(405);
+  });
+
+  it('refuses to leave the UI folder', async () => {
+    for (const p of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/..%5csecret.txt', '/%2fetc%2fpasswd', '/link.txt', '/index.html%00.js', '/%E0%A4%A']) {
+      const r = await request(p);
+      expect(r.status, p).toBe(404);
+      expect(r.body, p).not.toContain('TOP SECRET');
+    }
+  });
+
+  it('refuses the event socket without the token or from another origin', async () => {
+    const none = await connect({ protocols: ['rosas'] });
+    expect(none.status).toBe(401);
+    const wrong = await connect({ protocols: ['rosas', 'rosas-token.wrong'] });
+    expect(wrong.status).toBe(401);
+    const foreign = await connect({ protocols: ['rosas', `rosas-token.${TOKEN}`], origin: 'http://evil.example' });
+    expect(foreign.status).toBe(403);
+    const elsewhere = new WebSocket(`ws://127.0.0.1:${app.server.port}/other`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const status = await new Promise((resolve) => elsewhere.once('unexpected-response', (_q, res) => resolve(res.statusCode)));
+    expect(status).toBe(404);
+  });
+
+  it('pushes job events to a page that has the token', async () => {
+    const { ws, status } = await connect({ protocols: ['rosas', `rosas-token.${TOKEN}`], origin: base });
+    expect(status).toBeUndefined();
+    // The token is never echoed back as the chosen protocol.
+    expect(ws.protocol).toBe('rosas');
+    const received: Array<{ event: string; payload: { jobId: string } }> = [];
+    const finished = new Promise<void>((resolve) =>
+      ws.on('message', (data) => {
+        const msg = JSON.parse(String(data));
+        received.push(msg);
+        if (msg.event === 'job.finished') resolve();
+      }),
+    );
+    expect((await api('project.open', { path: path.join(dir, 'p.rosas'), create: true })).status).toBe(200);
+    const started = JSON.parse((await api('import.start', { files: [samplePath('zeek-tsv/ctu-normal-40-day1.conn.log.labeled')], options: { labelColumn: 'label' } })).body);
+    await finished;
+    ws.close();
+    expect(received.some((m) => m.event === 'job.progress' && m.payload.jobId === started.value.jobId)).toBe(true);
+    expect(received.at(-1)).toMatchObject({ event: 'job.finished', payload: { jobId: started.value.jobId, result: { imported: [{ records: 5663 }] } } });
+    const header = await connect({ headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(header.status).toBeUndefined();
+    header.ws.close();
+  });
+});

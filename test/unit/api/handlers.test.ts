@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import type { ApiResult, EventName, EventPayload, JobFinishedEvent, ProjectInfo } from '../../../src-main/api/contract';
+import { dispatch } from '../../../src-main/api/dispatch';
+import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
+import { RecentProjects } from '../../../src-main/api/recent';
+import { Session } from '../../../src-main/api/session';
+import type { runJob } from '../../../src-main/core/jobs/run-job';
+import { samplePath, tempDir } from '../../helpers/samples';
+
+const ZEEK = samplePath('zeek-tsv/ctu-normal-40-day1.conn.log.labeled');
+
+/** A short Zeek log with a few lines that cannot be read. */
+function garbageLog(dir: string): string {
+  const lines = fs.readFileSync(ZEEK, 'utf8').split('\n');
+  const file = path.join(dir, 'with-garbage.conn.log');
+  fs.writeFileSync(file, [...lines.slice(0, 20), 'this is not a zeek line', '\x01\x02 binary junk', 'another broken line', ...lines.slice(20, 30)].join('\n') + '\n');
+  return file;
+}
+
+function setup(opts: { runJob?: typeof runJob } = {}) {
+  const dir = tempDir();
+  const events: Array<{ event: EventName; payload: unknown }> = [];
+  const finished: Array<(e: JobFinishedEvent) => void> = [];
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    events.push({ event, payload });
+    if (event === 'job.finished') for (const f of finished.splice(0)) f(payload as JobFinishedEvent);
+  };
+  const log = vi.fn();
+  const session = new Session({ emit, purpose: 'test', runJob: opts.runJob, log });
+  const recent = new RecentProjects(path.join(dir, 'config'));
+  const handlers = createHandlers({ mode: 'serve', session, recent });
+  const call = async (name: string, payload: unknown = {}) => dispatch(handlers, name, payload, log);
+  const value = async <T>(name: string, payload: unknown = {}): Promise<T> => {
+    const r = await call(name, payload);
+    if (!r.ok) throw new Error(`${name} failed: ${r.error.code} ${r.error.message}`);
+    return r.value as T;
+  };
+  const nextFinished = () => new Promise<JobFinishedEvent>((resolve) => finished.push(resolve));
+  return { dir, session, handlers, call, value, events, nextFinished, log, recent };
+}
+
+const failure = (r: ApiResult<unknown>) => (r.ok ? null : r.error);
+
+describe('handlers', () => {
+  it('need an open project for project calls', async () => {
+    const { call } = setup();
+    for (const name of ['project.info', 'fields.setRole', 'quarantine.list', 'import.start']) {
+      const payload = name === 'fields.setRole' ? { name: 'x', role: null } : name === 'quarantine.list' ? { offset: 0, limit: 1 } : name === 'import.start' ? { files: [ZEEK], options: {} } : {};
+      expect(failure(await call(name, payload))?.code, name).toBe('no-project');
+    }
+  });
+
+  it('refuse the native dialogs in serve mode', async () => {
+    const { call } = setup();
+    expect(failure(await call('dialog.openProject', { create: false }))).toMatchObject({ code: 'unsupported' });
+    expect(failure(await call('dialog.openFiles'))).toMatchObject({ code: 'unsupported' });
+  });
+
+  it('open, import with ground truth, list quarantine, set a role, close', async () => {
+    const { dir, value, call, nextFinished, session } = setup();
+    const file = path.join(dir, 'case.rosas');
+    expect(failure(await call('project.open', { path: file }))?.code).toBe('not-found');
+    const opened = await value<ProjectInfo>('project.open', { path: file, create: true });
+    expect(opened).toMatchObject({ path: file, records: 0 });
+    expect(await value('projects.recent')).toEqual([expect.objectContaining({ path: file, exists: true })]);
+
+    const preview = await value<{ format: string; fields: Array<{ name: string }> }>('import.preview', { file: ZEEK });
+    expect(preview.format).toBe('zeek-tsv');
+    expect(preview.fields.map((f) => f.name)).toContain('label');
+
+    let done = nextFinished();
+    const { jobId } = await value<{ jobId: string }>('import.start', { files: [ZEEK], options: { labelColumn: 'label' } });
+    expect(session.runningJobs()).toEqual([expect.objectContaining({ jobId, kind: 'import' })]);
+    const first = await done;
+    expect(first).toMatchObject({ jobId, kind: 'import', result: { cancelled: false, failed: [] } });
+    expect(session.hasRunningJobs()).toBe(false);
+
+    const garbage = garbageLog(dir);
+    done = nextFinished();
+    await value('import.start', { files: [garbage], options: {} });
+    await done;
+
+    const info = await value<ProjectInfo>('project.info');
+    expect(info.sources).toHaveLength(2);
+    expect(info.sources[0]).toMatchObject({ records: 5663, labelColumn: 'label' });
+    expect(info.quarantined).toBe(3);
+
+    const all = await value<{ rows: Array<{ raw: string; fileName: string; line: number }>; total: number }>('quarantine.list', { offset: 0, limit: 2 });
+    expect(all.total).toBe(3);
+    expect(all.rows).toHaveLength(2);
+    expect(all.rows[0]).toMatchObject({ fileName: 'with-garbage.conn.log', line: 21, raw: 'this is not a zeek line' });
+    const none = await value<{ total: number }>('quarantine.list', { sourceId: info.sources[0]!.id, offset: 0, limit: 10 });
+    expect(none.total).toBe(0);
+
+    const proto = info.fields.find((f) => f.name === 'proto')!;
+    const changed = await value<ProjectInfo>('fields.setRole', { name: 'proto', role: 'ignore' });
+    expect(changed.fields.find((f) => f.name === 'proto')).toMatchObject({ role: 'ignore', roleOverride: 'ignore', inferredRole: proto.inferredRole });
+    expect(failure(await call('fields.setRole', { name: 'no-such-field', role: 'ignore' }))?.code).toBe('not-found');
+
+    await value('project.close');
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+    expect(failure(await call('project.info'))?.code).toBe('no-project');
+  });
+
+  it('refuse a missing file at once, before any job starts', async () => {
+    const { dir, value, call } = setup();
+    await value('project.open', { path: path.join(dir, 'p.rosas'), create: true });
+    const r = await call('import.start', { files: [path.join(dir, 'nope.log')], options: {} });
+    expect(failure(r)).toMatchObject({ code: 'not-found', message: expect.stringContaining('nope.log') });
+  });
+
+  it('refuse writes while a job runs, and closing cancels the job and waits for it', async () => {
+    let release!: () => void;
+    const fakeRun = vi.fn((_kind: string, _input: unknown, opts: { signal?: AbortSignal } = {}) => {
+      return new Promise((resolve) => {
+        release = () => resolve({ imported: [], failed: [], cancelled: true });
+        opts.signal?.addEventListener('abort', () => setTimeout(release, 20));
+      });
+    }) as unknown as typeof runJob;
+    const { dir, value, call, events, session } = setup({ runJob: fakeRun });
+    const file = path.join(dir, 'p.rosas');
+    await value('project.open', { path: file, create: true });
+    const { jobId } = await value<{ jobId: string }>('import.start', { files: [ZEEK], options: {} });
+    expect(await value('jobs.list')).toEqual([{ jobId, kind: 'import', progress: null }]);
+    expect(failure(await call('fields.setRole', { name: 'proto', role: 'ignore' }))?.code).toBe('busy');
+    expect(failure(await call('import.start', { files: [ZEEK], options: {} }))?.code).toBe('busy');
+    expect(failure(await call('project.open', { path: path.join(dir, 'other.rosas'), create: true }))?.code).toBe('busy');
+    await value('project.close');
+    expect(session.hasRunningJobs()).toBe(false);
+    expect(events.at(-1)).toMatchObject({ event: 'job.finished', payload: { result: { cancelled: true } } });
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('report internal errors generically and log them', async () => {
+    const { handlers, log } = setup();
+    const broken = { ...handlers, 'app.info': async () => { throw new Error('SQLITE_CORRUPT at /secret/path'); } } as Handlers;
+    const r = await dispatch(broken, 'app.info', {}, log);
+    expect(r).toEqual({ ok: false, error: { code: 'internal', message: 'internal error (details are in the log)' } });
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('app.info'), expect.any(Error));
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src-main/api/api-error';
+import { validateRequest } from '../../../src-main/api/validate';
+
+function rejects(call: unknown, payload: unknown, message: RegExp, code = 'invalid-argument') {
+  let err: unknown;
+  try {
+    validateRequest(call, payload);
+  } catch (e) {
+    err = e;
+  }
+  expect(err, `${String(call)} ${JSON.stringify(payload)} should be refused`).toBeInstanceOf(ApiError);
+  expect((err as ApiError).code).toBe(code);
+  expect((err as ApiError).message).toMatch(message);
+}
+
+describe('validateRequest', () => {
+  it('refuses calls that are not in the contract', () => {
+    rejects('project.delete', {}, /unknown call "project.delete"/, 'unknown-call');
+    rejects('__proto__', {}, /unknown call/, 'unknown-call');
+    rejects('toString', {}, /unknown call/, 'unknown-call');
+    rejects(42, {}, /unknown call 42/, 'unknown-call');
+  });
+
+  it('accepts good payloads and returns them as the handler will see them', () => {
+    expect(validateRequest('app.info', undefined).request).toEqual({});
+    expect(validateRequest('app.info', {}).request).toEqual({});
+    expect(validateRequest('project.open', { path: '/a.rosas' }).request).toEqual({ path: '/a.rosas' });
+    expect(validateRequest('project.open', { path: '/a.rosas', create: true }).request).toEqual({ path: '/a.rosas', create: true });
+    expect(validateRequest('fields.setRole', { name: 'proto', role: null }).request).toEqual({ name: 'proto', role: null });
+    expect(validateRequest('quarantine.list', { offset: 0, limit: 50 }).request).toEqual({ offset: 0, limit: 50 });
+    expect(
+      validateRequest('import.start', {
+        files: ['/a.log'],
+        options: { format: 'zeek-tsv', labelColumn: 'label', normalValues: ['Benign'], again: false, roles: { proto: 'categorical' }, formatOptions: { year: 2017 } },
+      }).request,
+    ).toMatchObject({ files: ['/a.log'], options: { labelColumn: 'label', roles: { proto: 'categorical' } } });
+  });
+
+  it('refuses extra keys, everywhere', () => {
+    rejects('app.info', { verbose: true }, /app.info has an unknown key "verbose"/);
+    rejects('project.open', { path: '/a', create: true, force: true }, /unknown key "force"/);
+    rejects('import.start', { files: ['/a'], options: { labelColum: 'label' } }, /import.start.options has an unknown key "labelColum"/);
+  });
+
+  it('refuses wrong types and missing keys with the path of the problem', () => {
+    rejects('project.open', {}, /project.open is missing "path"/);
+    rejects('project.open', { path: 5 }, /project.open.path must be a string, got number 5/);
+    rejects('project.open', { path: '' }, /must not be empty/);
+    rejects('project.open', { path: '/a', create: 'yes' }, /project.open.create must be true or false/);
+    rejects('project.open', { path: '/a\0b' }, /NUL/);
+    rejects('project.open', { path: 'x'.repeat(5000) }, /longer than/);
+    rejects('project.open', 'path', /must be an object, got a string/);
+    rejects('project.open', ['/a'], /must be an object, got an array/);
+    rejects('project.open', null, /must be an object, got null/);
+    rejects('import.preview', { file: '/a', format: 'exe' }, /must be a known format/);
+    rejects('import.start', { files: [], options: {} }, /at least 1/);
+    rejects('import.start', { files: ['/a', 7], options: {} }, /import.start.files\[1\] must be a string/);
+    rejects('import.start', { files: ['/a'] }, /missing "options"/);
+    rejects('import.start', { files: ['/a'], options: { roles: { proto: 'root' } } }, /import.start.options.roles.proto must be a known role/);
+    rejects('import.start', { files: ['/a'], options: { formatOptions: { year: { $gt: 1 } } } }, /must be a string, number or boolean/);
+    rejects('fields.setRole', { name: 'proto' }, /missing "role"/);
+    rejects('fields.setRole', { name: 'proto', role: 'admin' }, /must be a known role/);
+    rejects('quarantine.list', { offset: -1, limit: 10 }, /offset must be between 0/);
+    rejects('quarantine.list', { offset: 0, limit: 10_000 }, /limit must be between 1 and 1000/);
+    rejects('quarantine.list', { offset: 0.5, limit: 10 }, /must be an integer/);
+    rejects('job.cancel', { jobId: 1 }, /jobId must be a string/);
+    rejects('dialog.openProject', {}, /missing "create"/);
+  });
+
+  it('is not fooled by prototype tricks', () => {
+    rejects('project.open', JSON.parse('{"path": "/a", "__proto__": {"create": true}}'), /unknown key "__proto__"/);
+    const roles = validateRequest('import.start', { files: ['/a'], options: { roles: JSON.parse('{"__proto__": "ignore"}') } }).request as { options: { roles: Record<string, string> } };
+    expect(Object.getPrototypeOf(roles.options.roles)).toBeNull();
+    expect(Object.keys(roles.options.roles)).toEqual(['__proto__']);
+    rejects('project.open', new (class { path = '/a'; })(), /must be an object/);
+  });
+});
