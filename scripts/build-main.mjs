@@ -12,7 +12,9 @@ const entries = {
 };
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => fs.existsSync(file)));
 
-const external = ['better-sqlite3', 'electron', 'ws', '@tensorflow/*', 'echarts'];
+// TensorFlow.js core and its wasm/cpu backends are bundled from their ES builds (see
+// src-main/core/model/tf-bundled.ts); the optional native backends stay in node_modules.
+const external = ['better-sqlite3', 'electron', 'ws', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'echarts'];
 
 await build({
   entryPoints: present,
@@ -23,9 +25,19 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   external,
+  mainFields: ['module', 'main'],
   logLevel: 'warning',
-  // Bundled CommonJS dependencies may call require(); give ESM output one.
-  banner: { js: "import { createRequire as __rosasCreateRequire } from 'node:module'; const require = __rosasCreateRequire(import.meta.url);" },
+  // Bundled CommonJS dependencies may call require() or read __dirname; give the ESM output both.
+  banner: {
+    js: [
+      "import { createRequire as __rosasCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __rosasFileURLToPath } from 'node:url';",
+      "import __rosasPath from 'node:path';",
+      'const require = __rosasCreateRequire(import.meta.url);',
+      'const __filename = __rosasFileURLToPath(import.meta.url);',
+      'const __dirname = __rosasPath.dirname(__filename);',
+    ].join(' '),
+  },
 });
 
 if (fs.existsSync('src-main/electron/preload.ts')) {

@@ -2,12 +2,14 @@
 import { RosasError } from '../core/errors';
 import { APP_VERSION } from '../core/version';
 import { importCommand, usage as importUsage } from './commands/import';
+import { fieldsCommand, usage as fieldsUsage } from './commands/fields';
 import { infoCommand, usage as infoUsage } from './commands/info';
 import { serveCommand, usage as serveUsage } from './commands/serve';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   import: { run: importCommand, usage: importUsage },
   info: { run: infoCommand, usage: infoUsage },
+  fields: { run: fieldsCommand, usage: fieldsUsage },
   serve: { run: serveCommand, usage: serveUsage },
 };
 

@@ -28,3 +28,19 @@ export function datasetPath(rel: string): string {
 export function tempDir(prefix = 'rosas-test-'): string {
   return fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), prefix));
 }
+
+/** Every shared sample, as `folder/file` under samples/ (the loose files there, like README.md, left out). */
+export function allSamples(): string[] {
+  const root = path.join(SHARED, 'samples');
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
+}
+
+/** Writes `content` to a file called `name` in a fresh temporary folder; returns its path. */
+export function writeTemp(name: string, content: string | Buffer): string {
+  const file = path.join(tempDir(), name);
+  fs.writeFileSync(file, content);
+  return file;
+}

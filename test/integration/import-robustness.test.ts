@@ -183,3 +183,23 @@ describe('duplicates, label columns, cancel', () => {
     project.close();
   });
 });
+
+describe('roles', () => {
+  it('an analyst role change rebuilds the feature spec; a later import does not', async () => {
+    const { latestSpec } = await import('../../src-main/core/features/spec');
+    const { setRoleOverride, listFields } = await import('../../src-main/core/project/fields');
+    const project = newProject();
+    await importInto(project, samplePath(CONN), { labelColumn: 'label' });
+    const first = latestSpec(project.db)!;
+    expect(first.spec.fieldOfColumn).toContain('proto');
+    setRoleOverride(project.db, 'proto', 'ignore');
+    const second = latestSpec(project.db)!;
+    expect(second.id).toBeGreaterThan(first.id);
+    expect(second.spec.fieldOfColumn).not.toContain('proto');
+    expect(listFields(project.db).find((f) => f.name === 'proto')!.effectiveRole).toBe('ignore');
+    await importInto(project, samplePath('zeek-tsv/ctu-botnet-230-1-njrat.conn.log.labeled'), { labelColumn: 'label' });
+    expect(latestSpec(project.db)!.id).toBe(second.id);
+    expect(() => setRoleOverride(project.db, 'nope', 'ignore')).toThrow(/no field named "nope"/);
+    project.close();
+  });
+});

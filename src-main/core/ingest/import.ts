@@ -3,8 +3,8 @@ import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import { RosasError, throwIfAborted } from '../errors';
-import { FieldRegistry, fieldPositions, listFields, saveFieldStats } from '../project/fields';
-import { buildSpec, latestSpec, saveSpec } from '../features/spec';
+import { FieldRegistry, fieldPositions, listFields, rebuildSpec, saveFieldStats } from '../project/fields';
+import { latestSpec } from '../features/spec';
 import type { Role } from '../features/roles';
 import { sha256File } from '../util/hash';
 import { throttle } from '../util/throttle';
@@ -206,10 +206,7 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
       sourceId,
     );
     // The first import defines how records become features; later imports keep that meaning.
-    if (!latestSpec(db)) {
-      const fields = listFields(db);
-      saveSpec(db, buildSpec(fields.map((f) => ({ pos: f.pos, name: f.name, role: f.effectiveRole, stats: f.stats })), records));
-    }
+    if (!latestSpec(db)) rebuildSpec(db);
     db.exec('COMMIT');
     progress.flush();
 

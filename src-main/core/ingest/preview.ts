@@ -23,6 +23,9 @@ export interface ImportPreview {
   fields: Array<{ name: string; type: string; role: Role; why: string }>;
 }
 
+/** Records read to guess roles: a few first records would make every id look like a category. */
+const ROLE_SAMPLE = 5000;
+
 /** Parses the start of a file without importing it: format, first records, fields and roles. */
 export async function previewFile(file: string, opts: { format?: FormatName; records?: number } = {}): Promise<ImportPreview> {
   const abs = path.resolve(file);
@@ -37,6 +40,8 @@ export async function previewFile(file: string, opts: { format?: FormatName; rec
   const bad: BadUnit[] = [];
   const names = new Map<string, number>();
   const stats = new StatsCollector();
+  const nameOf = new Map<string, string>();
+  let counted = 0;
   const ctx = { fileName: path.basename(abs), fileMtimeMs: fs.statSync(abs).mtimeMs, options: {} };
   try {
     for await (const batch of parseFile(abs, kind, format, ctx, { signal: controller.signal })) {
@@ -45,23 +50,24 @@ export async function previewFile(file: string, opts: { format?: FormatName; rec
           if (bad.length < want) bad.push(u);
           continue;
         }
-        if (records.length >= want) continue;
-        records.push(u);
+        if (counted >= ROLE_SAMPLE) continue;
+        counted++;
+        if (records.length < want) records.push(u);
         for (const [k, v] of Object.entries(u.fields)) {
+          nameOf.set(k.toLowerCase(), nameOf.get(k.toLowerCase()) ?? k);
           if (!names.has(k.toLowerCase())) names.set(k.toLowerCase(), names.size);
           stats.add(names.get(k.toLowerCase())!, v);
         }
       }
-      if (records.length >= want) break;
+      if (counted >= ROLE_SAMPLE) break;
     }
   } finally {
     controller.abort();
   }
   const collected = stats.result();
-  const nameOf = new Map([...records.flatMap((r) => Object.keys(r.fields))].map((k) => [k.toLowerCase(), k]));
   const fields = [...names.entries()].map(([key, pos]) => {
     const s = collected.get(pos)!;
-    const inferred = inferRole(nameOf.get(key)!, s, records.length);
+    const inferred = inferRole(nameOf.get(key)!, s, counted);
     return { name: nameOf.get(key)!, type: valueType(s), role: inferred.role, why: inferred.why };
   });
   return {

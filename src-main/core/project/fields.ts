@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { emptyStats, mergeStats, valueType, type FieldStats } from '../ingest/field-stats';
 import { inferRole, ROLES, type Role } from '../features/roles';
 import { RosasError } from '../errors';
+import { buildSpec, saveSpec } from '../features/spec';
 
 export interface FieldRow {
   id: number;
@@ -117,11 +118,32 @@ export function saveFieldStats(
   }
 }
 
-/** The analyst's choice of role for a field; null returns it to the inferred role. */
+/**
+ * Builds the feature spec from the fields as they are now and stores it as the one in force.
+ * Earlier specs stay: the rounds trained with them keep their meaning.
+ */
+export function rebuildSpec(db: Database): number {
+  const fields = listFields(db);
+  return saveSpec(db, buildSpec(fields.map((f) => ({ pos: f.pos, name: f.name, role: f.effectiveRole, stats: f.stats })), totalRecords(db)));
+}
+
+/**
+ * The analyst's choice of role for fields (null returns a field to its inferred role). Changing
+ * what the model sees is explicit, so it rebuilds the feature spec; imports never do after the first.
+ */
+export function setRoleOverrides(db: Database, roles: Record<string, Role | null>): void {
+  db.transaction(() => {
+    const update = db.prepare('UPDATE fields SET role_override = ? WHERE name = ?');
+    for (const [name, role] of Object.entries(roles)) {
+      if (role !== null && !ROLES.includes(role)) {
+        throw new RosasError('invalid-argument', `unknown role "${role}" for field "${name}"; roles are ${ROLES.join(', ')}`);
+      }
+      if (update.run(role, name).changes === 0) throw new RosasError('not-found', `no field named "${name}" in this project`);
+    }
+    rebuildSpec(db);
+  })();
+}
+
 export function setRoleOverride(db: Database, name: string, role: Role | null): void {
-  if (role !== null && !ROLES.includes(role)) {
-    throw new RosasError('invalid-argument', `unknown role "${role}"; roles are ${ROLES.join(', ')}`);
-  }
-  const r = db.prepare('UPDATE fields SET role_override = ? WHERE name = ?').run(role, name);
-  if (r.changes === 0) throw new RosasError('not-found', `no field named "${name}" in this project`);
+  setRoleOverrides(db, { [name]: role });
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { listFields } from './fields';
+import { labelFieldNames, listFields } from './fields';
 import { loadMigrations, schemaVersion } from './migrate';
 import { latestSpec } from '../features/spec';
 import { inferRole, type Role } from '../features/roles';
@@ -69,13 +69,14 @@ export function projectInfo(db: Database, projectPath: string): ProjectInfo {
     seconds: r.seconds as number,
   }));
   const records = sources.reduce((n, s) => n + s.records, 0);
+  const labelColumns = labelFieldNames(db);
   const fields = listFields(db).map((f) => ({
     name: f.name,
     type: f.type,
     role: f.effectiveRole,
     inferredRole: f.role,
     roleOverride: f.roleOverride,
-    why: f.role === 'label' ? 'ground-truth column given at import' : inferRole(f.name, f.stats, records).why,
+    why: labelColumns.has(f.name.toLowerCase()) ? 'ground-truth column given at import' : inferRole(f.name, f.stats, records).why,
     present: f.stats.present,
     distinct: f.stats.distinctOverflow ? null : Object.keys(f.stats.distinct).length,
   }));

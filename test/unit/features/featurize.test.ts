@@ -5,7 +5,8 @@ import { syslog } from '../../../src-main/core/ingest/formats/syslog';
 import type { FieldValue } from '../../../src-main/core/ingest/types';
 import { buildMatrix, compileSpec, featurizeRow, ipIsInternal } from '../../../src-main/core/features/featurize';
 import { buildSpec, DEFAULT_LIMITS, latestSpec, saveSpec, type FeatureSpec } from '../../../src-main/core/features/spec';
-import { allFinite, newProject, sampleTable, specInputs, storeTable, tableOf, type Table } from './fixtures';
+import { newProject } from '../../helpers/project';
+import { allFinite, sampleTable, specInputs, storeTable, tableOf, type Table } from './fixtures';
 
 const many = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
 

@@ -1,12 +1,10 @@
-import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { StatsCollector, valueType, type FieldStats } from '../../../src-main/core/ingest/field-stats';
 import type { FieldValue, Format } from '../../../src-main/core/ingest/types';
 import { inferRole, type Role, type RoleGuess } from '../../../src-main/core/features/roles';
 import type { SpecInputField } from '../../../src-main/core/features/spec';
-import { openProject, type Project } from '../../../src-main/core/project/project';
 import { parseWith } from '../../helpers/parse';
-import { samplePath, tempDir } from '../../helpers/samples';
+import { samplePath } from '../../helpers/samples';
 
 /** Records as the importer stores them: field names get positions in order of first sight. */
 export interface Table {
@@ -60,10 +58,6 @@ export function roles(t: Table): Record<string, Role> {
 /** Spec inputs with inferred roles, some overridden. */
 export function specInputs(t: Table, overrides: Record<string, Role> = {}): SpecInputField[] {
   return t.names.map((name, pos) => ({ pos, name, role: overrides[name] ?? inferRole(name, t.stats.get(pos)!, t.total).role, stats: t.stats.get(pos)! }));
-}
-
-export function newProject(): Project {
-  return openProject(path.join(tempDir('rosas-features-'), 'test.rosas'), { create: true });
 }
 
 /**

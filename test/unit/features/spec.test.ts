@@ -17,7 +17,8 @@ import {
   type PortFeature,
   type TimestampFeature,
 } from '../../../src-main/core/features/spec';
-import { newProject, sampleTable, specInputs, tableOf } from './fixtures';
+import { newProject } from '../../helpers/project';
+import { sampleTable, specInputs, tableOf } from './fixtures';
 
 const many = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
 

@@ -1,44 +1,15 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSample } from '../../../src-main/core/ingest/detect';
 import { apache, parseAccessLogTime } from '../../../src-main/core/ingest/formats/apache';
-import { inspectFile } from '../../../src-main/core/ingest/read-lines';
 import type { ParseResult } from '../../../src-main/core/ingest/types';
-import { fieldNames, parseWith } from '../../helpers/parse';
-import { SHARED, samplePath, tempDir } from '../../helpers/samples';
+import { countValues, fieldNames, parseLine, parseWith, recordOf } from '../../helpers/parse';
+import { allSamples, samplePath, writeTemp } from '../../helpers/samples';
+import { expectSniff, sniffSample } from '../../helpers/sniff';
 
 const ACCESS = 'web-access/elastic-examples.apache_logs.log';
 
-function allSamples(): string[] {
-  const root = path.join(SHARED, 'samples');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
-}
-
-function one(line: string): ParseResult {
-  return apache.create({ fileName: 'access.log', fileMtimeMs: 0, options: {} }).line(line, 1);
-}
-
-function fields(line: string) {
-  const r = one(line);
-  if (r.kind !== 'record') throw new Error(`not a record: ${JSON.stringify(r)}`);
-  return r.fields;
-}
-
-function count<T>(values: T[]): Map<T, number> {
-  const m = new Map<T, number>();
-  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
-  return m;
-}
-
-function writeTemp(name: string, content: string | Buffer): string {
-  const file = path.join(tempDir('rosas-apache-'), name);
-  fs.writeFileSync(file, content);
-  return file;
-}
+const one = (line: string): ParseResult => parseLine(apache, line);
+const fields = (line: string) => recordOf(one(line)).fields;
 
 describe('apache on the elastic sample (combined format)', async () => {
   const { records, bad } = await parseWith(apache, samplePath(ACCESS));
@@ -58,10 +29,10 @@ describe('apache on the elastic sample (combined format)', async () => {
   it('counts statuses and methods as the README does (plus the truncated line 8899: GET, 200)', () => {
     // README §9a: 200 9,125; 304 445; 404 213; 301 164; 206 45; 500 3; 403 2; 416 2 — those
     // figures leave out line 8899, which a strict regex rejects; it is a GET answered 200.
-    expect(count(records.map((r) => r.fields.status))).toEqual(
+    expect(countValues(records.map((r) => r.fields.status))).toEqual(
       new Map([[200, 9126], [304, 445], [404, 213], [301, 164], [206, 45], [500, 3], [403, 2], [416, 2]]),
     );
-    expect(count(records.map((r) => r.fields.method))).toEqual(new Map([['GET', 9952], ['HEAD', 42], ['POST', 5], ['OPTIONS', 1]]));
+    expect(countValues(records.map((r) => r.fields.method))).toEqual(new Map([['GET', 9952], ['HEAD', 42], ['POST', 5], ['OPTIONS', 1]]));
     expect(new Set(records.map((r) => r.fields.client_ip)).size).toBe(1753);
   });
 
@@ -220,10 +191,7 @@ describe('apache on damaged files', () => {
 
 describe('apache sniffing', () => {
   it.each(allSamples())('%s', async (rel) => {
-    const file = samplePath(rel);
-    const score = apache.sniff(await readSample(file, await inspectFile(file)));
-    if (rel === ACCESS) expect(score).toBeGreaterThanOrEqual(0.9);
-    else expect(score).toBe(0);
+    expectSniff(await sniffSample(apache, rel), rel === ACCESS);
   });
 
   it('recognises the common format and an empty sample', () => {

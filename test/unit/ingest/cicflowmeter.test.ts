@@ -1,38 +1,13 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cicflowmeter, parseCicTime } from '../../../src-main/core/ingest/formats/cicflowmeter';
-import type { Sample } from '../../../src-main/core/ingest/types';
 import type { ParsedUnit } from '../../../src-main/core/ingest/parse-stream';
-import { readSample } from '../../../src-main/core/ingest/detect';
-import { inspectFile } from '../../../src-main/core/ingest/read-lines';
-import { fieldNames, parseWith } from '../../helpers/parse';
-import { SHARED, samplePath, tempDir } from '../../helpers/samples';
+import { countBy, fieldNames, parseWith } from '../../helpers/parse';
+import { samplePath, writeTemp } from '../../helpers/samples';
+import { expectSureOfOnly, sampleOf } from '../../helpers/sniff';
 
 const HEAD = 'cicflowmeter-csv/cicids2017-friday-ddos.machinelearningcve.head.csv';
 const MULTI = 'cicflowmeter-csv/cicids2017-multiclass-sample.part-a.csv';
-
-/** What sniffing sees of a file: the importer's own sample of it. */
-async function sampleOf(file: string): Promise<Sample> {
-  return readSample(file, await inspectFile(file));
-}
-
-function allSamples(): string[] {
-  const root = path.join(SHARED, 'samples');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
-}
-
-function count(records: ParsedUnit[], key: (r: ParsedUnit) => unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of records) {
-    const k = String(key(r));
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-}
 
 /** How often each non-numeric value occurs in the given columns. */
 function textValues(records: ParsedUnit[], columns: string[]): Record<string, number> {
@@ -44,12 +19,6 @@ function textValues(records: ParsedUnit[], columns: string[]): Record<string, nu
     }
   }
   return out;
-}
-
-function writeTemp(name: string, content: string | Buffer): string {
-  const file = path.join(tempDir('rosas-cic-'), name);
-  fs.writeFileSync(file, content);
-  return file;
 }
 
 describe('cicflowmeter on the samples', () => {
@@ -70,7 +39,7 @@ describe('cicflowmeter on the samples', () => {
 
     expect(records[0]!.fields).toMatchObject({ 'Destination Port': 54865, 'Flow Duration': 3, 'Flow Bytes/s': 4000000, 'Flow Packets/s': 666666.6667, Label: 'BENIGN' });
     expect(textValues(records, ['Flow Bytes/s', 'Flow Packets/s'])).toEqual({ Infinity: 13, NaN: 1 });
-    expect(count(records, (r) => r.fields.Label)).toEqual({ BENIGN: 9998 });
+    expect(countBy(records, (r) => r.fields.Label)).toEqual({ BENIGN: 9998 });
     expect(records.filter((r) => r.fields.Init_Win_bytes_backward === -1)).toHaveLength(5886);
     // Every other value is a number.
     for (const r of records) {
@@ -93,7 +62,7 @@ describe('cicflowmeter on the samples', () => {
     const short = records.filter((r) => Object.keys(r.fields).length !== 78);
     expect(short).toHaveLength(3);
     expect(short.every((r) => Object.keys(r.fields).length === 77 && !('Flow Bytes/s' in r.fields))).toBe(true);
-    expect(count(records, (r) => r.fields.Label)).toEqual({ WebAttack: 1090, Bot: 983, DoS: 477, BruteForce: 277, PortScan: 197, BENIGN: 115, Infiltration: 17 });
+    expect(countBy(records, (r) => r.fields.Label)).toEqual({ WebAttack: 1090, Bot: 983, DoS: 477, BruteForce: 277, PortScan: 197, BENIGN: 115, Infiltration: 17 });
     // Integers printed as floats are numbers.
     expect(records[0]!.fields['Packet Length Variance']).toBe(16800000);
   });
@@ -108,11 +77,7 @@ describe('cicflowmeter on the samples', () => {
 
 describe('cicflowmeter sniffing', () => {
   it('is sure of both CIC variants and scores 0 on every other sample', async () => {
-    for (const rel of allSamples()) {
-      const score = cicflowmeter.sniff(await sampleOf(samplePath(rel)));
-      if (rel.startsWith('cicflowmeter-csv/')) expect(score, rel).toBeGreaterThanOrEqual(0.9);
-      else expect(score, rel).toBe(0);
-    }
+    await expectSureOfOnly(cicflowmeter, (rel) => rel.startsWith('cicflowmeter-csv/'));
   });
 
   it('recognises CICFlowMeter V4 and Python exports by their spellings', () => {

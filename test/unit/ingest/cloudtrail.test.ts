@@ -1,31 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { cloudtrail } from '../../../src-main/core/ingest/formats/cloudtrail';
-import { firstJsonValue } from '../../../src-main/core/ingest/json-documents';
-import type { Sample } from '../../../src-main/core/ingest/types';
 import { fieldNames, parseWith } from '../../helpers/parse';
-import { SHARED, samplePath, tempDir } from '../../helpers/samples';
-
-/** What sniffing sees of a file: its first 64 KiB, as detect.ts builds it. */
-function sampleOf(file: string): Sample {
-  const buf = Buffer.alloc(64 * 1024);
-  const fd = fs.openSync(file, 'r');
-  const n = fs.readSync(fd, buf, 0, buf.length, 0);
-  fs.closeSync(fd);
-  const text = buf.subarray(0, n).toString('utf8').replace(/^\ufeff/, '');
-  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  return { text, lines, firstJson: /^\s*[[{]/.test(text) ? firstJsonValue(lines) : undefined };
-}
-
-function allSamples(): string[] {
-  const root = path.join(SHARED, 'samples');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
-}
+import { samplePath, writeTemp } from '../../helpers/samples';
+import { expectSureOfOnly, sampleOf } from '../../helpers/sniff';
 
 const TRAIL = 'aws-cloudtrail/otrf-ec2_proxy_s3_exfiltration.cloudtrail.ndjson';
 
@@ -39,9 +18,9 @@ function sampleEvents(): Array<Record<string, unknown>> {
 
 /**
  * A raw S3-style CloudTrail file: `{"Records": [...]}`, pretty-printed, with `eventTime` as
- * CloudTrail writes it, and wrapper keys around the array. Returns the line each event starts on.
+ * CloudTrail writes it, and wrapper keys around the array. Gives the text and the line each event starts on.
  */
-function writeWrapper(file: string, events: Array<Record<string, unknown>>): number[] {
+function wrapperText(events: Array<Record<string, unknown>>): { text: string; starts: number[] } {
   const lines = ['{', '  "Digest": {"Records": 1},', '  "Records": ['];
   const starts: number[] = [];
   events.forEach((e, i) => {
@@ -51,23 +30,17 @@ function writeWrapper(file: string, events: Array<Record<string, unknown>>): num
     body.forEach((l, j) => lines.push(`    ${l}${j === body.length - 1 && i < events.length - 1 ? ',' : ''}`));
   });
   lines.push('  ],', '  "Trailer": true', '}');
-  fs.writeFileSync(file, lines.join('\n') + '\n');
-  return starts;
+  return { text: lines.join('\n') + '\n', starts };
 }
 
 describe('cloudtrail sniff', () => {
-  it('is sure of the CloudTrail sample and of nothing else', () => {
-    for (const f of allSamples()) {
-      const score = cloudtrail.sniff(sampleOf(samplePath(f)));
-      if (f.startsWith('aws-cloudtrail/')) expect(score, f).toBeGreaterThanOrEqual(0.9);
-      else expect(score, f).toBe(0);
-    }
+  it('is sure of the CloudTrail sample and of nothing else', async () => {
+    await expectSureOfOnly(cloudtrail, (f) => f.startsWith('aws-cloudtrail/'));
   });
 
-  it('is sure of a raw {"Records": [...]} file too', () => {
-    const file = path.join(tempDir(), 'trail.json');
-    writeWrapper(file, sampleEvents());
-    expect(cloudtrail.sniff(sampleOf(file))).toBeGreaterThanOrEqual(0.9);
+  it('is sure of a raw {"Records": [...]} file too', async () => {
+    const file = writeTemp('trail.json', wrapperText(sampleEvents()).text);
+    expect(cloudtrail.sniff(await sampleOf(file))).toBeGreaterThanOrEqual(0.9);
   });
 });
 
@@ -116,8 +89,8 @@ describe('cloudtrail on the Logstash NDJSON sample', async () => {
 describe('cloudtrail on a raw {"Records": [...]} file', () => {
   it('gives the same events, each with the line its element starts on', async () => {
     const events = sampleEvents();
-    const file = path.join(tempDir(), 'trail.json');
-    const starts = writeWrapper(file, events);
+    const { text, starts } = wrapperText(events);
+    const file = writeTemp('trail.json', text);
     const ndjson = await parseWith(cloudtrail, samplePath(TRAIL));
     const { records, bad } = await parseWith(cloudtrail, file);
     expect(bad).toHaveLength(0);
@@ -134,8 +107,7 @@ describe('cloudtrail on a raw {"Records": [...]} file', () => {
 
   it('reads a gzipped one-line wrapper, as S3 delivers it', async () => {
     const events = sampleEvents();
-    const file = path.join(tempDir(), 'trail.json.gz');
-    fs.writeFileSync(file, zlib.gzipSync(JSON.stringify({ Records: events })));
+    const file = writeTemp('trail.json.gz', zlib.gzipSync(JSON.stringify({ Records: events })));
     const { records, bad } = await parseWith(cloudtrail, file);
     expect(bad).toHaveLength(0);
     expect(records).toHaveLength(103);
@@ -144,13 +116,11 @@ describe('cloudtrail on a raw {"Records": [...]} file', () => {
   });
 
   it('reports a broken event and a truncated tail, and keeps the others', async () => {
-    const file = path.join(tempDir(), 'trail.json');
-    writeWrapper(file, sampleEvents().slice(0, 10));
-    const text = fs.readFileSync(file, 'utf8');
+    const { text } = wrapperText(sampleEvents().slice(0, 10));
     // Break the 3rd event's eventName value, and cut the file inside the 10th event.
     let n = 0;
     const broken = text.replace(/"eventName": "/g, (m) => (++n === 3 ? '"eventName": ' : m));
-    fs.writeFileSync(file, broken.slice(0, broken.lastIndexOf('"eventName"')));
+    const file = writeTemp('trail.json', broken.slice(0, broken.lastIndexOf('"eventName"')));
     const { records, bad } = await parseWith(cloudtrail, file);
     expect(records).toHaveLength(8);
     expect(bad).toHaveLength(2);

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_RECORD_LINES,
@@ -10,39 +9,14 @@ import {
   splitRecord,
   tsv,
 } from '../../../src-main/core/ingest/formats/csv';
-import type { LineFormat, ParseResult, Sample } from '../../../src-main/core/ingest/types';
-import { readSample } from '../../../src-main/core/ingest/detect';
-import { inspectFile } from '../../../src-main/core/ingest/read-lines';
-import { fieldNames, parseWith } from '../../helpers/parse';
-import { SHARED, samplePath, tempDir } from '../../helpers/samples';
+import type { ParseResult } from '../../../src-main/core/ingest/types';
+import { feedLines, fieldNames, parseWith } from '../../helpers/parse';
+import { allSamples, samplePath, writeTemp } from '../../helpers/samples';
+import { sampleOf } from '../../helpers/sniff';
 
 const HDFS = 'system-logs-loghub/HDFS_2k.log_structured.csv';
 const CIC_HEAD = 'cicflowmeter-csv/cicids2017-friday-ddos.machinelearningcve.head.csv';
 const CSV_SAMPLES = [HDFS, CIC_HEAD, 'cicflowmeter-csv/cicids2017-multiclass-sample.part-a.csv', 'unsw-nb15-csv/unsw-nb15-testing-set.first4528.odd-ids.csv'];
-
-/** What sniffing sees of a file: the importer's own sample of it. */
-async function sampleOf(file: string): Promise<Sample> {
-  return readSample(file, await inspectFile(file));
-}
-
-function allSamples(): string[] {
-  const root = path.join(SHARED, 'samples');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
-}
-
-function feed(format: LineFormat, lines: string[]): ParseResult[] {
-  const p = format.create({ fileName: 't.csv', fileMtimeMs: 0, options: {} });
-  return [...lines.map((l, i) => p.line(l, i + 1)), ...(p.end?.() ?? [])];
-}
-
-function writeTemp(name: string, content: string | Buffer): string {
-  const file = path.join(tempDir('rosas-csv-'), name);
-  fs.writeFileSync(file, content);
-  return file;
-}
 
 describe('splitRecord (RFC 4180)', () => {
   it('splits plain and quoted cells', () => {
@@ -87,7 +61,7 @@ describe('header names', () => {
 
 describe('csv parser', () => {
   it('reads the header from the first non-blank line and omits empty cells', () => {
-    const r = feed(csv, ['', ' a , b ,c', '1,,x', '', '2,y,']);
+    const r = feedLines(csv, ['', ' a , b ,c', '1,,x', '', '2,y,']);
     expect(r.filter((x) => x.kind === 'record')).toEqual([
       { kind: 'record', fields: { a: 1, c: 'x' } },
       { kind: 'record', fields: { a: 2, b: 'y' } },
@@ -95,7 +69,7 @@ describe('csv parser', () => {
   });
 
   it('accepts extra empty trailing cells, rejects any other width', () => {
-    const r = feed(csv, ['a,b,c', '1,2,3,,', '1,2', '1,2,3,4', ',,,,']);
+    const r = feedLines(csv, ['a,b,c', '1,2,3,,', '1,2', '1,2,3,4', ',,,,']);
     expect(r.slice(1)).toEqual([
       { kind: 'record', fields: { a: 1, b: 2, c: 3 } },
       { kind: 'bad', reason: 'expected 3 fields (header), found 2' },
@@ -105,7 +79,7 @@ describe('csv parser', () => {
   });
 
   it('joins a quoted field across lines', () => {
-    const r = feed(csv, ['id,msg,n', '1,"first line', 'second, with comma', 'third ""q""",7', '2,plain,8']);
+    const r = feedLines(csv, ['id,msg,n', '1,"first line', 'second, with comma', 'third ""q""",7', '2,plain,8']);
     expect(r.slice(1)).toEqual([
       { kind: 'more' },
       { kind: 'more' },
@@ -115,7 +89,7 @@ describe('csv parser', () => {
   });
 
   it('flushes an unterminated quoted field at the end', () => {
-    const r = feed(csv, ['a,b', '1,2', '3,"never closed', 'more text']);
+    const r = feedLines(csv, ['a,b', '1,2', '3,"never closed', 'more text']);
     expect(r.slice(2)).toEqual([{ kind: 'more' }, { kind: 'more' }, { kind: 'bad', reason: 'unterminated quoted field starting at line 3' }]);
   });
 
@@ -135,12 +109,12 @@ describe('csv parser', () => {
   });
 
   it('reads a header row split by a quoted line break', () => {
-    const r = feed(csv, ['"multi', 'line",b', '1,2']);
+    const r = feedLines(csv, ['"multi', 'line",b', '1,2']);
     expect(r.at(-1)).toEqual({ kind: 'record', fields: { 'multi\nline': 1, b: 2 } });
   });
 
   it('reads TSV the same way', () => {
-    const r = feed(tsv, ['name\tvalue\tnote', 'x\t1.5\t"tab\tinside"', 'y\t-\t']);
+    const r = feedLines(tsv, ['name\tvalue\tnote', 'x\t1.5\t"tab\tinside"', 'y\t-\t']);
     expect(r.slice(1)).toEqual([
       { kind: 'record', fields: { name: 'x', value: 1.5, note: 'tab\tinside' } },
       { kind: 'record', fields: { name: 'y', value: '-' } },
@@ -148,7 +122,7 @@ describe('csv parser', () => {
   });
 
   it('gives a file with only a header no records', () => {
-    expect(feed(csv, ['a,b,c'])).toEqual([{ kind: 'skip' }]);
+    expect(feedLines(csv, ['a,b,c'])).toEqual([{ kind: 'skip' }]);
   });
 });
 

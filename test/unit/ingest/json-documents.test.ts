@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonDocumentSplitter, firstJsonValue, type JsonUnit } from '../../../src-main/core/ingest/json-documents';
 import { ndjson } from '../../../src-main/core/ingest/formats/ndjson';
 import { parseWith } from '../../helpers/parse';
-import { samplePath, tempDir } from '../../helpers/samples';
+import { samplePath, writeTemp } from '../../helpers/samples';
 
 function split(text: string, opts?: { maxDocumentChars?: number }): JsonUnit[] {
   const s = new JsonDocumentSplitter(opts);
@@ -198,9 +196,7 @@ describe('firstJsonValue', () => {
 
 describe('JSON documents through the reading pipeline', () => {
   it('reads a pretty-printed array file with CRLF endings, with the right line numbers', async () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'array.json');
-    fs.writeFileSync(file, JSON.stringify([{ a: 1 }, { b: { c: 2 } }], null, 2).replace(/\n/g, '\r\n'));
+    const file = writeTemp('array.json', JSON.stringify([{ a: 1 }, { b: { c: 2 } }], null, 2).replace(/\n/g, '\r\n'));
     const { records, bad } = await parseWith(ndjson, file);
     expect(bad).toEqual([]);
     expect(records.map((r) => [r.line, r.fields])).toEqual([
@@ -218,9 +214,7 @@ describe('JSON documents through the reading pipeline', () => {
   });
 
   it('quarantines the truncated last line of a file with its line number', async () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'cut.ndjson');
-    fs.writeFileSync(file, '{"a":1}\n{"a":2}\n{"a":');
+    const file = writeTemp('cut.ndjson', '{"a":1}\n{"a":2}\n{"a":');
     const { records, bad } = await parseWith(ndjson, file);
     expect(records).toHaveLength(2);
     expect(bad).toHaveLength(1);

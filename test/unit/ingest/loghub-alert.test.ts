@@ -1,40 +1,13 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSample } from '../../../src-main/core/ingest/detect';
 import { loghubAlert } from '../../../src-main/core/ingest/formats/loghub-alert';
-import { inspectFile } from '../../../src-main/core/ingest/read-lines';
-import type { Fields } from '../../../src-main/core/ingest/types';
-import { fieldNames, parseWith } from '../../helpers/parse';
-import { SHARED, samplePath, tempDir } from '../../helpers/samples';
+import { countValues, fieldNames, newParser, parseLine, parseWith, recordOf } from '../../helpers/parse';
+import { allSamples, samplePath, writeTemp } from '../../helpers/samples';
+import { expectSniff, sniffSample } from '../../helpers/sniff';
 
 const TBIRD = 'system-logs-loghub/Thunderbird_2k.log';
 
-function allSamples(): string[] {
-  const root = path.join(SHARED, 'samples');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
-}
-
-function record(line: string): { fields: Fields; ts?: number | null } {
-  const r = loghubAlert.create({ fileName: 'BGL.log', fileMtimeMs: 0, options: {} }).line(line, 1);
-  if (r.kind !== 'record') throw new Error(`not a record: ${JSON.stringify(r)}`);
-  return r;
-}
-
-function count<T>(values: T[]): Map<T, number> {
-  const m = new Map<T, number>();
-  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
-  return m;
-}
-
-function writeTemp(name: string, content: string | Buffer): string {
-  const file = path.join(tempDir('rosas-loghub-'), name);
-  fs.writeFileSync(file, content);
-  return file;
-}
+const record = (line: string) => recordOf(parseLine(loghubAlert, line));
 
 describe('loghub-alert on Thunderbird_2k', async () => {
   const { records, bad } = await parseWith(loghubAlert, samplePath(TBIRD));
@@ -46,7 +19,7 @@ describe('loghub-alert on Thunderbird_2k', async () => {
   });
 
   it('keeps the alert tag: all 2,000 are `-` (normal)', () => {
-    expect(count(records.map((r) => r.fields.alert))).toEqual(new Map([['-', 2000]]));
+    expect(countValues(records.map((r) => r.fields.alert))).toEqual(new Map([['-', 2000]]));
   });
 
   it('has the prefix fields with their types, and ts = epoch', () => {
@@ -68,7 +41,7 @@ describe('loghub-alert on Thunderbird_2k', async () => {
   });
 
   it('reads the embedded syslog tag', () => {
-    const programs = count(records.map((r) => r.fields.program));
+    const programs = countValues(records.map((r) => r.fields.program));
     expect(programs.get('/apps/x86_64/system/ganglia-3.0.1/sbin/gmetad')).toBe(830);
     expect(programs.get('ntpd')).toBe(571);
     expect(programs.get('ib_sm.x')).toBe(186);
@@ -81,7 +54,7 @@ describe('loghub-alert on Thunderbird_2k', async () => {
 
   it('extracts auth events from the PAM lines', () => {
     const sessions = records.filter((r) => r.fields.program === 'crond(pam_unix)');
-    expect(count(sessions.map((r) => r.fields.event))).toEqual(new Map([['session_closed', 24], ['session_opened', 19]]));
+    expect(countValues(sessions.map((r) => r.fields.event))).toEqual(new Map([['session_closed', 24], ['session_opened', 19]]));
     expect(sessions.every((r) => r.fields.user === 'root')).toBe(true);
   });
 });
@@ -120,7 +93,7 @@ describe('loghub-alert on BGL-style lines', () => {
   });
 
   it('quarantines lines without the alert prefix', () => {
-    const p = loghubAlert.create({ fileName: 'x', fileMtimeMs: 0, options: {} });
+    const p = newParser(loghubAlert);
     for (const line of ['Nov 9 12:01:01 dn228/dn228 crond[2916]: (root) CMD', '- notanepoch 2005.11.09 dn228 x', '- 1131566461 20051109 dn228 x']) {
       const r = p.line(line, 1);
       expect(r.kind, line).toBe('bad');
@@ -154,10 +127,7 @@ describe('loghub-alert on damaged files', () => {
 
 describe('loghub-alert sniffing', () => {
   it.each(allSamples())('%s', async (rel) => {
-    const file = samplePath(rel);
-    const score = loghubAlert.sniff(await readSample(file, await inspectFile(file)));
-    if (rel === TBIRD) expect(score).toBeGreaterThanOrEqual(0.9);
-    else expect(score).toBe(0);
+    expectSniff(await sniffSample(loghubAlert, rel), rel === TBIRD);
   });
 
   it('recognises BGL', () => {

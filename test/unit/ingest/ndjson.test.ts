@@ -1,30 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { epochFromNumber, genericTime, ndjson } from '../../../src-main/core/ingest/formats/ndjson';
-import { firstJsonValue } from '../../../src-main/core/ingest/json-documents';
-import type { ParseResult, Sample } from '../../../src-main/core/ingest/types';
-import { parseWith } from '../../helpers/parse';
-import { SHARED, samplePath, tempDir } from '../../helpers/samples';
-
-/** What sniffing sees of a file: its first 64 KiB, as detect.ts builds it. */
-function sampleOf(file: string): Sample {
-  const buf = Buffer.alloc(64 * 1024);
-  const fd = fs.openSync(file, 'r');
-  const n = fs.readSync(fd, buf, 0, buf.length, 0);
-  fs.closeSync(fd);
-  const text = buf.subarray(0, n).toString('utf8').replace(/^\ufeff/, '');
-  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  return { text, lines, firstJson: /^\s*[[{]/.test(text) ? firstJsonValue(lines) : undefined };
-}
-
-function allSamples(): string[] {
-  const root = path.join(SHARED, 'samples');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
-}
+import { parseValue, parseWith } from '../../helpers/parse';
+import { allSamples, samplePath, writeTemp } from '../../helpers/samples';
+import { sniffSample } from '../../helpers/sniff';
 
 /** Every JSON sample, with its record count from the samples README. */
 const JSON_SAMPLES: Record<string, number> = {
@@ -38,15 +16,11 @@ const JSON_SAMPLES: Record<string, number> = {
   'windows-events-json/otrf-cmd_psexec_lsa_secrets_dump.ndjson': 286,
 };
 
-function parseOne(value: unknown): ParseResult {
-  return ndjson.create({ fileName: 'x', fileMtimeMs: 0, options: {} }).record(value, 1);
-}
-
 describe('ndjson sniff', () => {
-  it('answers low (0.3) for any JSON object input and 0 for the rest', () => {
+  it('answers low (0.3) for any JSON object input and 0 for the rest', async () => {
     const files = allSamples();
     for (const f of files) {
-      const score = ndjson.sniff(sampleOf(samplePath(f)));
+      const score = await sniffSample(ndjson, f);
       expect(score, f).toBe(f in JSON_SAMPLES ? 0.3 : 0);
     }
     expect(files.filter((f) => f in JSON_SAMPLES)).toHaveLength(Object.keys(JSON_SAMPLES).length);
@@ -81,11 +55,11 @@ describe('ndjson on every JSON sample', () => {
 
 describe('ndjson time keys', () => {
   it('takes the first of the usual keys that parses', () => {
-    expect(parseOne({ ts: 'n/a', timestamp: '2020-01-02T03:04:05Z', time: 5 })).toMatchObject({ ts: Date.UTC(2020, 0, 2, 3, 4, 5) / 1000 });
-    expect(parseOne({ '@timestamp': '2020-01-02T03:04:05.5+01:00' })).toMatchObject({ ts: Date.UTC(2020, 0, 2, 2, 4, 5) / 1000 + 0.5 });
-    expect(parseOne({ date: '2020-01-02' })).toMatchObject({ ts: Date.UTC(2020, 0, 2) / 1000 });
-    expect(parseOne({ eventTime: 1600000000123 })).toMatchObject({ ts: 1600000000.123 });
-    const none = parseOne({ a: 1, when: '2020-01-02T03:04:05Z' });
+    expect(parseValue(ndjson, { ts: 'n/a', timestamp: '2020-01-02T03:04:05Z', time: 5 })).toMatchObject({ ts: Date.UTC(2020, 0, 2, 3, 4, 5) / 1000 });
+    expect(parseValue(ndjson, { '@timestamp': '2020-01-02T03:04:05.5+01:00' })).toMatchObject({ ts: Date.UTC(2020, 0, 2, 2, 4, 5) / 1000 + 0.5 });
+    expect(parseValue(ndjson, { date: '2020-01-02' })).toMatchObject({ ts: Date.UTC(2020, 0, 2) / 1000 });
+    expect(parseValue(ndjson, { eventTime: 1600000000123 })).toMatchObject({ ts: 1600000000.123 });
+    const none = parseValue(ndjson, { a: 1, when: '2020-01-02T03:04:05Z' });
     expect(none).toEqual({ kind: 'record', fields: { a: 1, when: '2020-01-02T03:04:05Z' } });
   });
 
@@ -101,7 +75,7 @@ describe('ndjson time keys', () => {
   });
 
   it('turns a value that is not an object into a bad unit', () => {
-    expect(parseOne('text')).toEqual({ kind: 'bad', reason: 'expected a JSON object' });
+    expect(parseValue(ndjson, 'text')).toEqual({ kind: 'bad', reason: 'expected a JSON object' });
   });
 });
 
@@ -118,9 +92,8 @@ describe('ndjson on damaged and foreign input', () => {
   });
 
   it('reports a truncated pretty-printed array and keeps its complete elements', async () => {
-    const file = path.join(tempDir(), 'cut.json');
     const text = JSON.stringify([{ a: 1 }, { b: { c: [1, 2] } }, { d: 'x' }], null, 2);
-    fs.writeFileSync(file, text.slice(0, text.indexOf('"d"')));
+    const file = writeTemp('cut.json', text.slice(0, text.indexOf('"d"')));
     const { records, bad } = await parseWith(ndjson, file);
     expect(records.map((r) => r.fields)).toEqual([{ a: 1 }, { 'b.c': [1, 2] }]);
     expect(bad).toHaveLength(1);

@@ -1,49 +1,15 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { suricataEve } from '../../../src-main/core/ingest/formats/suricata-eve';
-import { firstJsonValue } from '../../../src-main/core/ingest/json-documents';
-import type { Sample } from '../../../src-main/core/ingest/types';
-import { fieldNames, parseWith } from '../../helpers/parse';
-import { SHARED, samplePath, tempDir } from '../../helpers/samples';
-
-/** What sniffing sees of a file: its first 64 KiB, as detect.ts builds it. */
-function sampleOf(file: string): Sample {
-  const buf = Buffer.alloc(64 * 1024);
-  const fd = fs.openSync(file, 'r');
-  const n = fs.readSync(fd, buf, 0, buf.length, 0);
-  fs.closeSync(fd);
-  const text = buf.subarray(0, n).toString('utf8').replace(/^\ufeff/, '');
-  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  return { text, lines, firstJson: /^\s*[[{]/.test(text) ? firstJsonValue(lines) : undefined };
-}
-
-function allSamples(): string[] {
-  const root = path.join(SHARED, 'samples');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
-}
+import { countBy, fieldNames, parseValue, parseWith } from '../../helpers/parse';
+import { samplePath, writeTemp } from '../../helpers/samples';
+import { expectSureOfOnly } from '../../helpers/sniff';
 
 const EVE = 'suricata-eve/slips-test6-malicious.eve.json';
 
-function count<T>(items: T[], key: (t: T) => unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const it of items) {
-    const k = String(key(it));
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-}
-
 describe('suricata-eve sniff', () => {
-  it('is sure of the EVE sample and of nothing else', () => {
-    for (const f of allSamples()) {
-      const score = suricataEve.sniff(sampleOf(samplePath(f)));
-      if (f.startsWith('suricata-eve/')) expect(score, f).toBeGreaterThanOrEqual(0.9);
-      else expect(score, f).toBe(0);
-    }
+  it('is sure of the EVE sample and of nothing else', async () => {
+    await expectSureOfOnly(suricataEve, (f) => f.startsWith('suricata-eve/'));
   });
 });
 
@@ -53,7 +19,7 @@ describe('suricata-eve on the Slips sample', async () => {
   it('reads all 5000 events, in all seven event types', () => {
     expect(records).toHaveLength(5000);
     expect(bad).toHaveLength(0);
-    expect(count(records, (r) => r.fields.event_type)).toEqual({ flow: 3512, alert: 745, dns: 680, http: 56, fileinfo: 3, anomaly: 3, tls: 1 });
+    expect(countBy(records, (r) => r.fields.event_type)).toEqual({ flow: 3512, alert: 745, dns: 680, http: 56, fileinfo: 3, anomaly: 3, tls: 1 });
   });
 
   it('takes ts from timestamp, with its +0200 offset and microseconds', () => {
@@ -65,7 +31,7 @@ describe('suricata-eve on the Slips sample', async () => {
 
   it('flattens the nested alert and flow objects', () => {
     const alerts = records.filter((r) => r.fields.event_type === 'alert');
-    expect(count(alerts, (r) => r.fields['alert.category'])).toMatchObject({ 'Misc Attack': 581, 'Potentially Bad Traffic': 151 });
+    expect(countBy(alerts, (r) => r.fields['alert.category'])).toMatchObject({ 'Misc Attack': 581, 'Potentially Bad Traffic': 151 });
     const a = alerts[0]!.fields;
     expect(a).toMatchObject({ 'alert.signature_id': 2403388, 'alert.severity': 2, 'alert.metadata.tag': ['CINS'], 'flow.bytes_toserver': 60 });
     expect(typeof a['alert.signature']).toBe('string');
@@ -93,8 +59,7 @@ describe('suricata-eve on damaged input', () => {
     const lines = fs.readFileSync(samplePath(EVE), 'utf8').split('\n').filter(Boolean).slice(0, 10);
     lines[1] = lines[1]!.slice(0, lines[1]!.length - 30);
     lines[3] = `#!${lines[3]}`;
-    const file = path.join(tempDir(), 'eve.json');
-    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const file = writeTemp('eve.json', lines.join('\n') + '\n');
     const { records, bad } = await parseWith(suricataEve, file);
     expect(records).toHaveLength(8);
     expect(bad.map((b) => [b.line, b.reason.slice(0, 12)])).toEqual([
@@ -104,8 +69,7 @@ describe('suricata-eve on damaged input', () => {
   });
 
   it('keeps an event whose timestamp cannot be read, without ts', () => {
-    const p = suricataEve.create({ fileName: 'x', fileMtimeMs: 0, options: {} });
-    expect(p.record({ timestamp: 'yesterday', event_type: 'flow' }, 1)).toEqual({
+    expect(parseValue(suricataEve, { timestamp: 'yesterday', event_type: 'flow' })).toEqual({
       kind: 'record',
       fields: { timestamp: 'yesterday', event_type: 'flow' },
     });

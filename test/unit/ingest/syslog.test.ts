@@ -1,33 +1,16 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSample } from '../../../src-main/core/ingest/detect';
 import { authFields, syslog } from '../../../src-main/core/ingest/formats/syslog';
-import { inspectFile } from '../../../src-main/core/ingest/read-lines';
 import type { Fields, ParseResult } from '../../../src-main/core/ingest/types';
-import { fieldNames, parseWith } from '../../helpers/parse';
-import { SHARED, samplePath, tempDir } from '../../helpers/samples';
+import { countValues, fieldNames, newParser, parseWith, recordOf } from '../../helpers/parse';
+import { allSamples, samplePath, writeTemp } from '../../helpers/samples';
+import { expectSniff, sniffSample } from '../../helpers/sniff';
 
 const AUTH = 'linux-auth/elastic-examples-suspicious-login.auth.log';
 const OPENSSH = 'linux-auth/loghub-OpenSSH_2k.log';
 
-function allSamples(): string[] {
-  const root = path.join(SHARED, 'samples');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
-}
-
-function parser(options: Record<string, unknown> = {}, fileMtimeMs = Date.UTC(2024, 5, 1)) {
-  return syslog.create({ fileName: 'auth.log', fileMtimeMs, options });
-}
-
-function record(line: string, options: Record<string, unknown> = {}, mtime?: number): { fields: Fields; ts?: number | null } {
-  const r = parser(options, mtime).line(line, 1);
-  if (r.kind !== 'record') throw new Error(`not a record: ${JSON.stringify(r)}`);
-  return r;
-}
+const parser = (options: Record<string, unknown> = {}, fileMtimeMs = Date.UTC(2024, 5, 1)) => newParser(syslog, { fileMtimeMs, options });
+const record = (line: string, options: Record<string, unknown> = {}, mtime?: number) => recordOf(parser(options, mtime).line(line, 1));
 
 function auth(message: string): Fields {
   const f: Fields = {};
@@ -35,21 +18,9 @@ function auth(message: string): Fields {
   return f;
 }
 
-function count<T>(values: T[]): Map<T, number> {
-  const m = new Map<T, number>();
-  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
-  return m;
-}
-
-function writeTemp(name: string, content: string | Buffer): string {
-  const file = path.join(tempDir('rosas-syslog-'), name);
-  fs.writeFileSync(file, content);
-  return file;
-}
-
 describe('syslog on the elastic auth.log', async () => {
   const { records, bad } = await parseWith(syslog, samplePath(AUTH), { year: 2017 });
-  const events = count(records.map((r) => r.fields.event));
+  const events = countValues(records.map((r) => r.fields.event));
 
   it('reads all 7,121 lines, none quarantined', () => {
     expect(records).toHaveLength(7121);
@@ -57,7 +28,7 @@ describe('syslog on the elastic auth.log', async () => {
   });
 
   it('counts programs as the README does (and 3 groupadd lines it leaves out)', () => {
-    expect(count(records.map((r) => r.fields.program))).toEqual(
+    expect(countValues(records.map((r) => r.fields.program))).toEqual(
       new Map([
         ['sshd', 4095], ['CRON', 1264], ['sudo', 557], ['systemd-logind', 452], ['chpasswd', 417],
         ['systemd', 238], ['useradd', 50], ['su', 45], ['groupadd', 3],
@@ -99,8 +70,8 @@ describe('syslog on the elastic auth.log', async () => {
     const accepted = records.filter((r) => r.fields.event === 'accepted_password');
     expect(accepted).toHaveLength(190);
     expect(accepted.filter((r) => /^elastic_user_\d$/.test(r.fields.user as string))).toHaveLength(190);
-    expect(count(accepted.map((r) => r.fields.src_ip)).get('127.0.0.1')).toBe(1);
-    expect(count(accepted.map((r) => r.fields.src_ip)).get('85.245.107.41')).toBe(139);
+    expect(countValues(accepted.map((r) => r.fields.src_ip)).get('127.0.0.1')).toBe(1);
+    expect(countValues(accepted.map((r) => r.fields.src_ip)).get('85.245.107.41')).toBe(139);
     expect(accepted.every((r) => typeof r.fields.src_port === 'number' && r.fields.auth_method === 'password')).toBe(true);
     expect(events.get('accepted_publickey')).toBe(36);
     expect(records.filter((r) => r.fields.event === 'new_user').map((r) => r.fields.user).sort()).toEqual(
@@ -132,12 +103,12 @@ describe('syslog on the elastic auth.log', async () => {
 
 describe('syslog on the loghub OpenSSH log (CRLF, trailing spaces)', async () => {
   const { records, bad } = await parseWith(syslog, samplePath(OPENSSH));
-  const events = count(records.map((r) => r.fields.event));
+  const events = countValues(records.map((r) => r.fields.event));
 
   it('reads all 2,000 lines, none quarantined', () => {
     expect(records).toHaveLength(2000);
     expect(bad).toHaveLength(0);
-    expect(count(records.map((r) => r.fields.program))).toEqual(new Map([['sshd', 2000]]));
+    expect(countValues(records.map((r) => r.fields.program))).toEqual(new Map([['sshd', 2000]]));
     expect(records.filter((r) => r.raw.includes('\r'))).toHaveLength(0);
   });
 
@@ -335,10 +306,7 @@ describe('syslog on damaged files', () => {
 
 describe('syslog sniffing', () => {
   it.each(allSamples())('%s', async (rel) => {
-    const file = samplePath(rel);
-    const score = syslog.sniff(await readSample(file, await inspectFile(file)));
-    if (rel === AUTH || rel === OPENSSH) expect(score).toBeGreaterThanOrEqual(0.9);
-    else expect(score).toBe(0);
+    expectSniff(await sniffSample(syslog, rel), rel === AUTH || rel === OPENSSH);
   });
 
   it('recognises RFC 5424 and ISO-time syslog', () => {

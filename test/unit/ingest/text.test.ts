@@ -1,44 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSample, readSample } from '../../../src-main/core/ingest/detect';
+import { buildSample } from '../../../src-main/core/ingest/detect';
 import { text } from '../../../src-main/core/ingest/formats/text';
-import { inspectFile } from '../../../src-main/core/ingest/read-lines';
-import type { Fields } from '../../../src-main/core/ingest/types';
-import { fieldNames, parseWith } from '../../helpers/parse';
-import { REPO, SHARED, samplePath, tempDir } from '../../helpers/samples';
+import { countValues, fieldNames, newParser, parseLine, parseWith, recordOf } from '../../helpers/parse';
+import { REPO, SHARED, allSamples, samplePath, writeTemp } from '../../helpers/samples';
+import { sampleOf, sniffSample } from '../../helpers/sniff';
 
 const HDFS = 'system-logs-loghub/HDFS_2k.log';
 /** Files whose lines start with a timestamp: text scores its low generic confidence on them. */
 const TIMESTAMPED = [HDFS, 'linux-auth/elastic-examples-suspicious-login.auth.log', 'linux-auth/loghub-OpenSSH_2k.log'];
 
-function allSamples(): string[] {
-  const root = path.join(SHARED, 'samples');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
-}
-
 const MTIME = Date.UTC(2017, 5, 30);
 
-function record(line: string, options: Record<string, unknown> = {}): { fields: Fields; ts?: number | null } {
-  const r = text.create({ fileName: 'app.log', fileMtimeMs: MTIME, options }).line(line, 1);
-  if (r.kind !== 'record') throw new Error(`not a record: ${JSON.stringify(r)}`);
-  return r;
-}
-
-function count<T>(values: T[]): Map<T, number> {
-  const m = new Map<T, number>();
-  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
-  return m;
-}
-
-function writeTemp(name: string, content: string | Buffer): string {
-  const file = path.join(tempDir('rosas-text-'), name);
-  fs.writeFileSync(file, content);
-  return file;
-}
+const record = (line: string, options: Record<string, unknown> = {}) => recordOf(parseLine(text, line, { fileMtimeMs: MTIME, options }));
 
 describe('text on HDFS_2k', async () => {
   const { records, bad } = await parseWith(text, samplePath(HDFS));
@@ -65,8 +40,8 @@ describe('text on HDFS_2k', async () => {
   });
 
   it('counts levels and components', () => {
-    expect(count(records.map((r) => r.fields.level))).toEqual(new Map([['INFO', 1920], ['WARN', 80]]));
-    expect(count(records.map((r) => r.fields.component))).toEqual(
+    expect(countValues(records.map((r) => r.fields.level))).toEqual(new Map([['INFO', 1920], ['WARN', 80]]));
+    expect(countValues(records.map((r) => r.fields.component))).toEqual(
       new Map([
         ['dfs.FSNamesystem', 659], ['dfs.DataNode$PacketResponder', 603], ['dfs.DataNode$DataXceiver', 454],
         ['dfs.FSDataset', 263], ['dfs.DataBlockScanner', 20], ['dfs.DataNode', 1],
@@ -179,7 +154,7 @@ describe('text line styles', () => {
   });
 
   it('skips blank lines', () => {
-    const p = text.create({ fileName: 'x', fileMtimeMs: MTIME, options: {} });
+    const p = newParser(text, { fileMtimeMs: MTIME });
     expect(p.line('', 1)).toEqual({ kind: 'skip' });
     expect(p.line(' \t ', 2)).toEqual({ kind: 'skip' });
   });
@@ -212,17 +187,14 @@ describe('text on damaged files', () => {
 
 describe('text sniffing', () => {
   it.each(allSamples())('%s', async (rel) => {
-    const file = samplePath(rel);
-    const score = text.sniff(await readSample(file, await inspectFile(file)));
-    if (TIMESTAMPED.includes(rel)) expect(score).toBe(0.25);
-    else expect(score).toBe(0);
+    expect(await sniffSample(text, rel)).toBe(TIMESTAMPED.includes(rel) ? 0.25 : 0);
   });
 
   it('does not take prose for a log', async () => {
     const readme = path.join(SHARED, 'samples', 'README.md');
-    expect(text.sniff(await readSample(readme, await inspectFile(readme)))).toBe(0);
+    expect(text.sniff(await sampleOf(readme))).toBe(0);
     const own = path.join(REPO, 'package.json');
-    expect(text.sniff(await readSample(own, await inspectFile(own)))).toBe(0);
+    expect(text.sniff(await sampleOf(own))).toBe(0);
     const prose = ['# Notes', '', 'Install with npm.', '2023-01-02 was a Monday.', 'Run it daily.'].join('\n');
     expect(text.sniff(buildSample(prose))).toBe(0);
   });

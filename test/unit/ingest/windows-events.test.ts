@@ -1,58 +1,20 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { windowsEvents, windowsTime } from '../../../src-main/core/ingest/formats/windows-events';
-import { firstJsonValue } from '../../../src-main/core/ingest/json-documents';
-import type { ParseResult, Sample } from '../../../src-main/core/ingest/types';
-import { fieldNames, parseWith } from '../../helpers/parse';
-import { SHARED, samplePath, tempDir } from '../../helpers/samples';
-
-/** What sniffing sees of a file: its first 64 KiB, as detect.ts builds it. */
-function sampleOf(file: string): Sample {
-  const buf = Buffer.alloc(64 * 1024);
-  const fd = fs.openSync(file, 'r');
-  const n = fs.readSync(fd, buf, 0, buf.length, 0);
-  fs.closeSync(fd);
-  const text = buf.subarray(0, n).toString('utf8').replace(/^\ufeff/, '');
-  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  return { text, lines, firstJson: /^\s*[[{]/.test(text) ? firstJsonValue(lines) : undefined };
-}
-
-function allSamples(): string[] {
-  const root = path.join(SHARED, 'samples');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
-}
-
-function count<T>(items: T[], key: (t: T) => unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const it of items) {
-    const k = String(key(it));
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-}
+import { countBy, fieldNames, parseValue, parseWith, recordOf } from '../../helpers/parse';
+import { samplePath, writeTemp } from '../../helpers/samples';
+import { expectSureOfOnly } from '../../helpers/sniff';
 
 const EMPIRE = 'windows-events-json/otrf-empire_shell_net_local_users.ndjson';
 const PSEXEC = 'windows-events-json/otrf-cmd_psexec_lsa_secrets_dump.ndjson';
 const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
 const utc = (iso: string) => Date.parse(`${iso.replace(' ', 'T')}Z`) / 1000;
 
-function parseOne(value: unknown): Extract<ParseResult, { kind: 'record' }> {
-  const r = windowsEvents.create({ fileName: 'x', fileMtimeMs: 0, options: {} }).record(value, 1);
-  if (r.kind !== 'record') throw new Error(`expected a record, got ${JSON.stringify(r)}`);
-  return r;
-}
+const parseOne = (value: unknown) => recordOf(parseValue(windowsEvents, value));
 
 describe('windows-events sniff', () => {
-  it('is sure of both Windows samples and of nothing else', () => {
-    for (const f of allSamples()) {
-      const score = windowsEvents.sniff(sampleOf(samplePath(f)));
-      if (f.startsWith('windows-events-json/')) expect(score, f).toBeGreaterThanOrEqual(0.9);
-      else expect(score, f).toBe(0);
-    }
+  it('is sure of both Windows samples and of nothing else', async () => {
+    await expectSureOfOnly(windowsEvents, (f) => f.startsWith('windows-events-json/'));
   });
 
   it('recognises winlogbeat, EventData-nested and evtx_dump shapes', () => {
@@ -70,7 +32,7 @@ describe('windows-events on the NXLog/Logstash flavour (empire)', async () => {
   it('reads all 1907 events, by channel as the README counts them', () => {
     expect(records).toHaveLength(1907);
     expect(bad).toHaveLength(0);
-    expect(count(records, (r) => r.fields.Channel)).toEqual({
+    expect(countBy(records, (r) => r.fields.Channel)).toEqual({
       [SYSMON]: 1266,
       security: 323,
       Security: 77,
@@ -103,7 +65,7 @@ describe('windows-events on the newer OTRF flavour (psexec, CRLF)', async () => 
   it('reads all 286 events, by channel as the README counts them', () => {
     expect(records).toHaveLength(286);
     expect(bad).toHaveLength(0);
-    expect(count(records, (r) => r.fields.Channel)).toEqual({ [SYSMON]: 241, Security: 43, System: 2 });
+    expect(countBy(records, (r) => r.fields.Channel)).toEqual({ [SYSMON]: 241, Security: 43, System: 2 });
     expect(new Set(records.map((r) => r.fields.Hostname))).toEqual(new Set(['WORKSTATION5']));
     expect(records.some((r) => r.raw.endsWith('\r') || Object.values(r.fields).some((v) => typeof v === 'string' && v.endsWith('\r')))).toBe(false);
   });
@@ -192,8 +154,7 @@ describe('windows-events on damaged input', () => {
     const lines = fs.readFileSync(samplePath(PSEXEC), 'utf8').split('\r\n').filter(Boolean).slice(0, 12);
     lines[4] = lines[4]!.slice(0, 100);
     lines[7] = 'Event 4624 logged';
-    const file = path.join(tempDir(), 'psexec.ndjson');
-    fs.writeFileSync(file, lines.join('\r\n') + '\r\n');
+    const file = writeTemp('psexec.ndjson', lines.join('\r\n') + '\r\n');
     const { records, bad } = await parseWith(windowsEvents, file);
     expect(records).toHaveLength(10);
     expect(bad.map((b) => b.line)).toEqual([5, 8]);

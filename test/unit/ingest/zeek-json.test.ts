@@ -1,30 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { zeekJson } from '../../../src-main/core/ingest/formats/zeek-json';
-import { firstJsonValue } from '../../../src-main/core/ingest/json-documents';
-import type { Sample } from '../../../src-main/core/ingest/types';
-import { fieldNames, parseWith } from '../../helpers/parse';
-import { SHARED, samplePath, tempDir } from '../../helpers/samples';
-
-/** What sniffing sees of a file: its first 64 KiB, as detect.ts builds it. */
-function sampleOf(file: string): Sample {
-  const buf = Buffer.alloc(64 * 1024);
-  const fd = fs.openSync(file, 'r');
-  const n = fs.readSync(fd, buf, 0, buf.length, 0);
-  fs.closeSync(fd);
-  const text = buf.subarray(0, n).toString('utf8').replace(/^\ufeff/, '');
-  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  return { text, lines, firstJson: /^\s*[[{]/.test(text) ? firstJsonValue(lines) : undefined };
-}
-
-function allSamples(): string[] {
-  const root = path.join(SHARED, 'samples');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
-}
+import { fieldNames, newParser, parseWith } from '../../helpers/parse';
+import { allSamples, samplePath, writeTemp } from '../../helpers/samples';
+import { expectSureOfOnly } from '../../helpers/sniff';
 
 const CONN = 'zeek-json/slips-test9-mixed.conn.json.log';
 const HTTP = 'zeek-json/slips-test9-mixed.http.json.log';
@@ -32,14 +11,9 @@ const SSL = 'zeek-json/wrccdc-2018.ssl.ndjson';
 const NOTICE = 'zeek-json/wrccdc-2018.notice.ndjson';
 
 describe('zeek-json sniff', () => {
-  it('is sure of the Zeek JSON samples, of all three dialects, and of nothing else', () => {
-    const files = allSamples();
-    expect(files.length).toBeGreaterThanOrEqual(20);
-    for (const f of files) {
-      const score = zeekJson.sniff(sampleOf(samplePath(f)));
-      if (f.startsWith('zeek-json/')) expect(score, f).toBeGreaterThanOrEqual(0.9);
-      else expect(score, f).toBe(0);
-    }
+  it('is sure of the Zeek JSON samples, of all three dialects, and of nothing else', async () => {
+    expect(allSamples().length).toBeGreaterThanOrEqual(20);
+    await expectSureOfOnly(zeekJson, (f) => f.startsWith('zeek-json/'));
   });
 });
 
@@ -114,8 +88,7 @@ describe('zeek-json on damaged input', () => {
     buffers[6] = Buffer.concat([Buffer.from(`${head}"uid":"`), Buffer.from([0xff, 0xfe]), Buffer.from(`${tail}\n`)]); // not UTF-8
     buffers[8] = Buffer.from(`{"ts":1.0,"uid":"${'x'.repeat(5 * 1024 * 1024)}"}\n`); // over the line limit
     buffers[19] = Buffer.from(lines[19]!.slice(0, 60)); // cut last line, no newline
-    const file = path.join(tempDir(), 'damaged.json.log');
-    fs.writeFileSync(file, Buffer.concat(buffers));
+    const file = writeTemp('damaged.json.log', Buffer.concat(buffers));
     const { records, bad, latin1 } = await parseWith(zeekJson, file);
     expect(bad.map((b) => b.line)).toEqual([3, 5, 9, 20]);
     expect(bad[0]!.reason).toMatch(/^invalid JSON/);
@@ -135,14 +108,14 @@ describe('zeek-json on damaged input', () => {
   });
 
   it('reads JSON::TS_MILLIS times as seconds, and sniffs logs without uid by their dotted keys', () => {
-    const p = zeekJson.create({ fileName: 'x', fileMtimeMs: 0, options: {} });
+    const p = newParser(zeekJson);
     expect(p.record({ ts: 1521911720615, uid: 'C1' }, 1)).toEqual({ kind: 'record', fields: { ts: 1521911720.615, uid: 'C1' }, ts: 1521911720.615 });
     const x509 = { ts: 1521911720.6, id: 'FGP2jt4dhD3bYZ923k', 'certificate.version': 3, 'certificate.serial': '00' };
     expect(zeekJson.sniff({ text: JSON.stringify(x509), lines: [JSON.stringify(x509)], firstJson: x509 })).toBeGreaterThanOrEqual(0.9);
   });
 
   it('turns a value that is not an object into a bad unit', () => {
-    const p = zeekJson.create({ fileName: 'x', fileMtimeMs: 0, options: {} });
+    const p = newParser(zeekJson);
     expect(p.record([1, 2], 1)).toEqual({ kind: 'bad', reason: 'expected a JSON object' });
     expect(p.record({ uid: 'C1', ts: 'not a time' }, 1)).toEqual({ kind: 'record', fields: { uid: 'C1', ts: 'not a time' } });
   });

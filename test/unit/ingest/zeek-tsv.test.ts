@@ -1,12 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { zeekTsv, unescapeZeek } from '../../../src-main/core/ingest/formats/zeek-tsv';
-import type { LineParser, ParseResult, Sample } from '../../../src-main/core/ingest/types';
-import { readSample } from '../../../src-main/core/ingest/detect';
-import { inspectFile } from '../../../src-main/core/ingest/read-lines';
-import { fieldNames, parseWith } from '../../helpers/parse';
-import { SHARED, samplePath, tempDir } from '../../helpers/samples';
+import { countBy, feedLines, fieldNames, parseWith } from '../../helpers/parse';
+import { samplePath, writeTemp } from '../../helpers/samples';
+import { expectSureOfOnly } from '../../helpers/sniff';
 
 const NORMAL = 'zeek-tsv/ctu-normal-40-day1.conn.log.labeled';
 const BOTNET = 'zeek-tsv/ctu-botnet-230-1-njrat.conn.log.labeled';
@@ -18,34 +15,6 @@ const CONN_FIELDS = [
   'orig_pkts', 'orig_ip_bytes', 'resp_pkts', 'resp_ip_bytes', 'tunnel_parents', 'label', 'detailedlabel',
 ];
 
-/** What sniffing sees of a file: the importer's own sample of it. */
-async function sampleOf(file: string): Promise<Sample> {
-  return readSample(file, await inspectFile(file));
-}
-
-function allSamples(): string[] {
-  const root = path.join(SHARED, 'samples');
-  return fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(root, d.name)).map((f) => `${d.name}/${f}`));
-}
-
-function count<T>(items: T[], key: (t: T) => unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const it of items) {
-    const k = String(key(it));
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-}
-
-/** Runs lines through a fresh parser, end() included. */
-function feed(lines: string[]): ParseResult[] {
-  const p: LineParser = zeekTsv.create({ fileName: 't.log', fileMtimeMs: 0, options: {} });
-  return [...lines.map((l, i) => p.line(l, i + 1)), ...(p.end?.() ?? [])];
-}
-
 const HEADER = (fields: string[], types: string[], extra: string[] = []) => [
   '#separator \\x09',
   '#set_separator\t,',
@@ -56,12 +25,6 @@ const HEADER = (fields: string[], types: string[], extra: string[] = []) => [
   `#fields\t${fields.join('\t')}`,
   `#types\t${types.join('\t')}`,
 ];
-
-function writeTemp(name: string, content: string | Buffer): string {
-  const file = path.join(tempDir('rosas-zeek-'), name);
-  fs.writeFileSync(file, content);
-  return file;
-}
 
 describe('zeek-tsv on the samples', () => {
   it('reads CTU-Normal-40: 5,663 conn records, 23 typed fields, labels kept', async () => {
@@ -90,9 +53,9 @@ describe('zeek-tsv on the samples', () => {
       detailedlabel: 'Microsoft',
     });
 
-    expect(count(records, (r) => r.fields.label)).toEqual({ Malicious: 4201, Benign: 1402, Background: 60 });
+    expect(countBy(records, (r) => r.fields.label)).toEqual({ Malicious: 4201, Benign: 1402, Background: 60 });
     // `(empty)` in a string column is the empty string.
-    expect(count(records, (r) => r.fields.detailedlabel)).toEqual({
+    expect(countBy(records, (r) => r.fields.detailedlabel)).toEqual({
       'External-Attack-to-Device': 4201, Microsoft: 652, ESET: 604, Dropbox: 135, 'Cert-Validation': 11, '': 60,
     });
     // `-` is unset: the field is absent, never null.
@@ -115,7 +78,7 @@ describe('zeek-tsv on the samples', () => {
     expect(Math.min(...ts)).toBeCloseTo(15.23, 2);
     expect(Math.max(...ts)).toBeCloseTo(3023.36, 2);
     expect(records.filter((r) => String(r.fields['id.orig_h']).includes(':'))).toHaveLength(661);
-    expect(count(records, (r) => r.fields.label)).toEqual({ Background: 739, Malicious: 244, Benign: 9 });
+    expect(countBy(records, (r) => r.fields.label)).toEqual({ Background: 739, Malicious: 244, Benign: 9 });
   });
 
   it('reads the WRCCDC dns log: 10,371 records with vector and bool columns', async () => {
@@ -148,11 +111,7 @@ describe('zeek-tsv on the samples', () => {
 
 describe('zeek-tsv sniffing', () => {
   it('is sure of its own files and scores 0 on every other sample', async () => {
-    for (const rel of allSamples()) {
-      const score = zeekTsv.sniff(await sampleOf(samplePath(rel)));
-      if (rel.startsWith('zeek-tsv/')) expect(score, rel).toBeGreaterThanOrEqual(0.95);
-      else expect(score, rel).toBe(0);
-    }
+    await expectSureOfOnly(zeekTsv, (rel) => rel.startsWith('zeek-tsv/'), 0.95);
   });
 
   it('recognises a header whose #separator line is missing', () => {
@@ -163,7 +122,7 @@ describe('zeek-tsv sniffing', () => {
 
 describe('zeek-tsv header and values', () => {
   it('types every Zeek value kind', () => {
-    const [r] = feed([
+    const [r] = feedLines(zeekTsv, [
       ...HEADER(
         ['ts', 'n', 'i', 'd', 'b', 'a', 'e', 'st', 'vc', 'vs', 'empty_set', 'empty_str', 'unset'],
         ['time', 'count', 'int', 'double', 'bool', 'addr', 'enum', 'set[string]', 'vector[count]', 'vector[string]', 'set[addr]', 'string', 'interval'],
@@ -178,7 +137,7 @@ describe('zeek-tsv header and values', () => {
   });
 
   it('reads counts of any length as Number() does', () => {
-    const r = feed([...HEADER(['a', 'b', 'c'], ['count', 'count', 'count']), '18446744073709551615\t9007199254740993\t000123']);
+    const r = feedLines(zeekTsv, [...HEADER(['a', 'b', 'c'], ['count', 'count', 'count']), '18446744073709551615\t9007199254740993\t000123']);
     expect(r.at(-1)).toEqual({ kind: 'record', fields: { a: Number('18446744073709551615'), b: Number('9007199254740993'), c: 123 } });
   });
 
@@ -188,10 +147,10 @@ describe('zeek-tsv header and values', () => {
     expect(unescapeZeek('caf\\xc3\\xa9')).toBe('café');
     expect(unescapeZeek('\\xff')).toBe('\xff');
     expect(unescapeZeek('\\x2d')).toBe('-');
-    const results = feed([...HEADER(['s', 'set'], ['string', 'set[string]']), 'tab\\x09in\tx\\x2cy,z']);
+    const results = feedLines(zeekTsv, [...HEADER(['s', 'set'], ['string', 'set[string]']), 'tab\\x09in\tx\\x2cy,z']);
     expect(results.at(-1)).toEqual({ kind: 'record', fields: { s: 'tab\tin', set: ['x,y', 'z'] } });
     // An escaped `-` is the string "-", not unset.
-    expect(feed([...HEADER(['s'], ['string']), '\\x2d']).at(-1)).toEqual({ kind: 'record', fields: { s: '-' } });
+    expect(feedLines(zeekTsv, [...HEADER(['s'], ['string']), '\\x2d']).at(-1)).toEqual({ kind: 'record', fields: { s: '-' } });
   });
 
   it('honours other set separators and empty/unset markers', () => {
@@ -205,7 +164,7 @@ describe('zeek-tsv header and values', () => {
       '10.0\ta,b|c\tNONE',
       '11.0\tEMPTY\t-',
     ];
-    const r = feed(lines).filter((x) => x.kind === 'record');
+    const r = feedLines(zeekTsv, lines).filter((x) => x.kind === 'record');
     expect(r).toEqual([
       { kind: 'record', ts: 10, fields: { ts: 10, v: ['a,b', 'c'] } },
       { kind: 'record', ts: 11, fields: { ts: 11, v: [], s: '-' } },
@@ -213,12 +172,12 @@ describe('zeek-tsv header and values', () => {
   });
 
   it('reads a comma separator declared by #separator', () => {
-    const r = feed(['#separator \\x2c', '#fields,ts,n', '#types,time,count', '1.0,5']);
+    const r = feedLines(zeekTsv, ['#separator \\x2c', '#fields,ts,n', '#types,time,count', '1.0,5']);
     expect(r.at(-1)).toEqual({ kind: 'record', ts: 1, fields: { ts: 1, n: 5 } });
   });
 
   it('quarantines a value that contradicts its declared type, naming the field', () => {
-    const r = feed([...HEADER(['ts', 'n', 'b', 'v'], ['time', 'count', 'bool', 'vector[interval]']), '1.0\tabc\tT\t1.0', '1.0\t1\tyes\t1.0', '1.0\t1\tF\t1.0,x', 'x\t1\tT\t1.0']);
+    const r = feedLines(zeekTsv, [...HEADER(['ts', 'n', 'b', 'v'], ['time', 'count', 'bool', 'vector[interval]']), '1.0\tabc\tT\t1.0', '1.0\t1\tyes\t1.0', '1.0\t1\tF\t1.0,x', 'x\t1\tT\t1.0']);
     expect(r.slice(-4)).toEqual([
       { kind: 'bad', field: 'n', reason: 'expected count, found "abc"' },
       { kind: 'bad', field: 'b', reason: 'expected bool, found "yes"' },
@@ -229,7 +188,7 @@ describe('zeek-tsv header and values', () => {
 
   it('rejects numbers Zeek never writes, keeps non-finite doubles as text', () => {
     const header = HEADER(['n', 'd'], ['count', 'double']);
-    const [a, b, c, d, e] = feed([...header, '-1\t1', ' 1\t1', '0x10\t1', '1\t0x10', '1\tinf']).slice(-5);
+    const [a, b, c, d, e] = feedLines(zeekTsv, [...header, '-1\t1', ' 1\t1', '0x10\t1', '1\t0x10', '1\tinf']).slice(-5);
     expect(a).toMatchObject({ kind: 'bad', field: 'n' });
     expect(b).toMatchObject({ kind: 'bad', field: 'n' });
     expect(c).toMatchObject({ kind: 'bad', field: 'n' });
@@ -238,7 +197,7 @@ describe('zeek-tsv header and values', () => {
   });
 
   it('quarantines rows with the wrong number of fields', () => {
-    const r = feed([...HEADER(['ts', 'a', 'n'], ['time', 'string', 'count']), '1.0\tx', '1.0\tx\t1\tz', '1.0\t3', '1.0\tx\tnot a count\tz']);
+    const r = feedLines(zeekTsv, [...HEADER(['ts', 'a', 'n'], ['time', 'string', 'count']), '1.0\tx', '1.0\tx\t1\tz', '1.0\t3', '1.0\tx\tnot a count\tz']);
     expect(r.slice(-4)).toEqual([
       { kind: 'bad', reason: 'expected 3 tab-separated fields (from #fields), found 2' },
       { kind: 'bad', reason: 'expected 3 tab-separated fields (from #fields), found 4' },
@@ -249,18 +208,18 @@ describe('zeek-tsv header and values', () => {
   });
 
   it('quarantines lines before any #fields header', () => {
-    const r = feed(['1.0\tx\ty', '#separator \\x09', '#fields\tts', '#types\ttime', '2.0']);
+    const r = feedLines(zeekTsv, ['1.0\tx\ty', '#separator \\x09', '#fields\tts', '#types\ttime', '2.0']);
     expect(r[0]).toEqual({ kind: 'bad', reason: 'no #fields header before this line (is this a Zeek TSV log?)' });
     expect(r.at(-1)).toEqual({ kind: 'record', ts: 2, fields: { ts: 2 } });
   });
 
   it('quarantines records under a header whose #types does not match #fields', () => {
-    const r = feed(['#separator \\x09', '#fields\tts\ta', '#types\ttime', '1.0\tx']);
+    const r = feedLines(zeekTsv, ['#separator \\x09', '#fields\tts\ta', '#types\ttime', '1.0\tx']);
     expect(r.at(-1)).toEqual({ kind: 'bad', reason: '#types lists 1 columns but #fields lists 2' });
   });
 
   it('follows a new header block mid-file (concatenated or rotated logs)', () => {
-    const r = feed([
+    const r = feedLines(zeekTsv, [
       ...HEADER(['ts', 'a'], ['time', 'count']),
       '1.0\t1',
       '#close\t2024-01-01-00-00-00',
@@ -279,17 +238,17 @@ describe('zeek-tsv header and values', () => {
   });
 
   it('keeps duplicate column names apart', () => {
-    const r = feed([...HEADER(['ts', 'x', 'x'], ['time', 'count', 'count']), '1.0\t1\t2']);
+    const r = feedLines(zeekTsv, [...HEADER(['ts', 'x', 'x'], ['time', 'count', 'count']), '1.0\t1\t2']);
     expect(r.at(-1)).toEqual({ kind: 'record', ts: 1, fields: { ts: 1, x: 1, 'x (2)': 2 } });
   });
 
   it('reads a log without #types as text, and a log without ts as timeless', () => {
-    const r = feed(['#separator \\x09', '#fields\ta\tb', '1\t-']);
+    const r = feedLines(zeekTsv, ['#separator \\x09', '#fields\ta\tb', '1\t-']);
     expect(r.at(-1)).toEqual({ kind: 'record', fields: { a: '1' } });
   });
 
   it('skips blank lines and header lines, and reads a data line starting with # as data', () => {
-    const r = feed([...HEADER(['a', 'b'], ['string', 'string']), '', '#x\ty', '#unknown header']);
+    const r = feedLines(zeekTsv, [...HEADER(['a', 'b'], ['string', 'string']), '', '#x\ty', '#unknown header']);
     expect(r.slice(-3)).toEqual([
       { kind: 'skip' },
       { kind: 'record', fields: { a: '#x', b: 'y' } },
