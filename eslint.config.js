@@ -33,7 +33,7 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist-main/', 'dist-renderer/', 'dist-packaged/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['node_modules/', 'scratch/', 'dist-main/', 'dist-renderer/', 'dist-packaged/', 'test-results/', 'playwright-report/'] },
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
   {

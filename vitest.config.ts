@@ -14,6 +14,9 @@ export default defineConfig({
           environment: 'node',
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
           testTimeout: 60_000,
+          // TensorFlow.js is used from its ES module build (see src-main/core/model/tf-bundled.ts),
+          // whose imports only a bundler resolves.
+          server: { deps: { inline: [/@tensorflow\/tfjs-(core|backend-cpu|backend-wasm)/] } },
         },
         resolve: { conditions: ['node'] },
       },

@@ -76,12 +76,8 @@ export interface QuarantinePage {
   total: number;
 }
 
-export interface RunningJob {
-  jobId: string;
-  kind: JobKind;
-  /** The last progress reported, null before the first. */
-  progress: JobProgress | null;
-}
+/** A running job; `progress` is the last one reported (null before the first), typed by kind. */
+export type RunningJob = { [K in JobKind]: { jobId: string; kind: K; progress: JobTypes[K]['progress'] | null } }[JobKind];
 
 export type JobProgress = JobTypes[JobKind]['progress'];
 

@@ -69,7 +69,7 @@ export class Session {
   }
 
   runningJobs(): RunningJob[] {
-    return [...this.jobs].map(([jobId, j]) => ({ jobId, kind: j.kind, progress: j.progress }));
+    return [...this.jobs].map(([jobId, j]) => ({ jobId, kind: j.kind, progress: j.progress }) as RunningJob);
   }
 
   /** Writes from the main thread would wait on the job's transaction, so they are refused instead. */

@@ -5,11 +5,17 @@ import { importCommand, usage as importUsage } from './commands/import';
 import { fieldsCommand, usage as fieldsUsage } from './commands/fields';
 import { infoCommand, usage as infoUsage } from './commands/info';
 import { serveCommand, usage as serveUsage } from './commands/serve';
+import { trainCommand, usage as trainUsage } from './commands/train';
+import { topCommand, usage as topUsage } from './commands/top';
+import { labelCommand, usage as labelUsage } from './commands/label';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   import: { run: importCommand, usage: importUsage },
   info: { run: infoCommand, usage: infoUsage },
   fields: { run: fieldsCommand, usage: fieldsUsage },
+  train: { run: trainCommand, usage: trainUsage },
+  top: { run: topCommand, usage: topUsage },
+  label: { run: labelCommand, usage: labelUsage },
   serve: { run: serveCommand, usage: serveUsage },
 };
 

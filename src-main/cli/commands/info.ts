@@ -1,6 +1,7 @@
 import { RosasError } from '../../core/errors';
 import { projectInfo } from '../../core/project/info';
 import { openProject } from '../../core/project/project';
+import { listRounds } from '../../core/rounds/rounds';
 import { parse } from '../args';
 import { formatBytes, printJson, println, table } from '../output';
 
@@ -41,6 +42,25 @@ export async function infoCommand(argv: string[]): Promise<number> {
         table([
           ['field', 'type', 'role', 'present', 'distinct', 'why'],
           ...info.fields.map((f) => [f.name, f.type, f.roleOverride ? `${f.role} (set)` : f.role, String(f.present), f.distinct === null ? '>1000' : String(f.distinct), f.why]),
+        ]),
+      );
+    }
+    const rounds = info.rounds ? listRounds(project.db) : [];
+    if (rounds.length) {
+      println('\nrounds');
+      println(
+        table([
+          ['#', 'method', 'labels (anomaly/normal)', 'records', 'train s', 'backend', 'seed', 'created'],
+          ...rounds.map((r) => [
+            String(r.round),
+            r.method === 'rosas' ? `rosas (${r.history.length} epochs)` : r.method,
+            `${r.labeledAnomalies}/${r.labeledNormals}`,
+            String(r.recordsScored),
+            r.trainSeconds.toFixed(1),
+            r.backend,
+            String(r.seed),
+            r.createdAt,
+          ]),
         ]),
       );
     }

@@ -2,10 +2,12 @@ import { parentPort } from 'node:worker_threads';
 import { serializeError } from '../errors';
 import type { FromWorker, JobKind, ToWorker } from './jobs';
 import { runImportJob } from './import-job';
+import { runTrainJob } from '../rounds/train-job';
 
 /** What each job kind runs, in this worker thread. */
 const handlers: Record<JobKind, (input: never, ctl: { signal: AbortSignal; onProgress: (p: unknown) => void }) => Promise<unknown>> = {
   import: runImportJob,
+  train: runTrainJob,
 };
 
 const port = parentPort;

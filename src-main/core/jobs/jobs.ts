@@ -1,5 +1,6 @@
 import type { SerializedError } from '../errors';
 import type { ImportOptions, ImportProgress, ImportSummary } from '../ingest/import';
+import type { TrainRoundOptions, TrainRoundProgress, TrainRoundResult } from '../rounds/train-round';
 
 /**
  * Every kind of background job: its input, its progress events and its result. Inputs and
@@ -10,6 +11,12 @@ export interface JobTypes {
     input: { project: string; files: string[]; options: ImportOptions };
     progress: ImportProgress & { fileIndex: number; files: number };
     output: ImportFilesResult;
+  };
+  /** One review round: train on the labels as they are, score every record (rounds/train-round.ts). */
+  train: {
+    input: { project: string; options: TrainRoundOptions };
+    progress: TrainRoundProgress;
+    output: TrainRoundResult;
   };
 }
 

@@ -1,0 +1,61 @@
+import { RosasError } from '../../core/errors';
+import { openProject } from '../../core/project/project';
+import { resolveRound, topRecords } from '../../core/rounds/rounds';
+import { intOption, parse } from '../args';
+import { printJson, println, table } from '../output';
+
+export const usage = `rosas top <project> [-n N] [--offset K] [--round R] [--unlabeled] [--json]
+  The records at the top of a round's ranking (default: the newest round), most anomalous first.
+  -n N          how many (default 20)
+  --offset K    skip the first K (with --unlabeled: the first K unlabeled)
+  --unlabeled   only records without a label`;
+
+/** One line of text, at most `max` characters. */
+function clip(text: string, max: number): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+export async function topCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('top', argv, {
+    n: { type: 'string', short: 'n' },
+    offset: { type: 'string' },
+    round: { type: 'string' },
+    unlabeled: { type: 'boolean' },
+  });
+  if (values.help) return println(usage), 0;
+  const [projectPath] = positionals;
+  if (!projectPath || positionals.length > 1) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
+  const n = intOption('top', 'n', values.n, 0) ?? 20;
+  const offset = intOption('top', 'offset', values.offset, 0) ?? 0;
+  const requested = intOption('top', 'round', values.round, 1);
+
+  // Read-only: works while training holds the project open for writing.
+  const project = openProject(projectPath, { readonly: true });
+  try {
+    const round = resolveRound(project.db, requested);
+    const records = topRecords(project.db, { round, n, offset, unlabeledOnly: !!values.unlabeled });
+    if (values.json) {
+      printJson({
+        round,
+        records: records.map((r) => ({ id: r.id, rank: r.rank, score: r.score, label: r.label, note: r.note, source: r.source, line: r.line, fields: r.fields, raw: r.raw })),
+      });
+      return 0;
+    }
+    if (!records.length) {
+      println(`round ${round}: no ${values.unlabeled ? 'unlabeled ' : ''}records at this position`);
+      return 0;
+    }
+    const width = Math.max(40, (process.stdout.columns ?? 120) - 60);
+    println(`round ${round}`);
+    println(
+      table([
+        ['rank', 'id', 'score', 'label', 'source', 'record'],
+        ...records.map((r) => [String(r.rank), String(r.id), r.score.toFixed(4), r.label ?? '', `${r.source}:${r.line}`, clip(r.raw, width)]),
+      ]),
+    );
+    return 0;
+  } finally {
+    project.close();
+  }
+}

@@ -1,0 +1,95 @@
+import { CancelledError, RosasError } from '../../core/errors';
+import { runJob } from '../../core/jobs/run-job';
+import { openProject } from '../../core/project/project';
+import { TRAIN_METHODS, type TrainMethod, type TrainRoundProgress } from '../../core/rounds/train-round';
+import { intOption, parse } from '../args';
+import { printJson, println, progressLine } from '../output';
+
+export const usage = `rosas train <project> [--seed S] [--epochs N] [--method auto|rosas|iforest] [--json]
+  Trains a new round on the labels as they are now and scores every record. auto (default):
+  Isolation Forest while no record is labeled anomaly, RoSAS after. Ctrl-C cancels; nothing is saved.
+  --seed S     seed of every random draw (default 42)
+  --epochs N   RoSAS training epochs (default: the engine's)`;
+
+function describe(p: TrainRoundProgress): string {
+  const pct = p.total ? Math.floor((100 * p.done) / p.total) : 0;
+  switch (p.stage) {
+    case 'features':
+      return `features: ${p.done.toLocaleString('en')} / ${p.total.toLocaleString('en')} records (${pct}%)`;
+    case 'training':
+      if (p.training) return `training ${p.method}: epoch ${p.training.epoch}/${p.training.epochs} · loss ${p.training.lossTriplet.toFixed(4)} / ${p.training.lossScore.toFixed(4)}`;
+      return `training ${p.method ?? ''}…`;
+    case 'scoring':
+      return `scoring: ${p.done.toLocaleString('en')} / ${p.total.toLocaleString('en')} records (${pct}%)`;
+    case 'saving':
+      return 'saving…';
+  }
+}
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('train', argv, {
+    seed: { type: 'string' },
+    epochs: { type: 'string' },
+    method: { type: 'string' },
+  });
+  if (values.help) return println(usage), 0;
+  const [projectPath] = positionals;
+  if (!projectPath || positionals.length > 1) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
+  const method = values.method as TrainMethod | undefined;
+  if (method !== undefined && !TRAIN_METHODS.includes(method)) throw new RosasError('usage', `rosas train: --method must be one of ${TRAIN_METHODS.join(', ')}, got "${method}"`);
+  const seed = intOption('train', 'seed', values.seed, 0);
+  if (seed !== undefined && seed > 0xffffffff) throw new RosasError('usage', `rosas train: --seed must be at most ${0xffffffff}`);
+  const epochs = intOption('train', 'epochs', values.epochs, 1);
+
+  // This process holds the project's writer lock; training runs in a worker thread.
+  const project = openProject(projectPath, { purpose: 'rosas train' });
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\ncancelling: no round will be saved…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const line = progressLine();
+  try {
+    const r = await runJob(
+      'train',
+      { project: project.path, options: { seed, epochs, method } },
+      { signal: controller.signal, onProgress: (p) => line.update(describe(p)) },
+    );
+    line.done();
+    if (values.json) {
+      printJson({
+        round: r.round,
+        method: r.method,
+        backend: r.backend,
+        seed: r.seed,
+        epochs: r.epochs,
+        train_seconds: r.trainSeconds,
+        score_seconds: r.scoreSeconds,
+        seconds: r.seconds,
+        labeled_anomalies: r.labeledAnomalies,
+        labeled_normals: r.labeledNormals,
+        labeled_unsure: r.labeledUnsure,
+        records_scored: r.recordsScored,
+        feature_spec_id: r.featureSpecId,
+        dim: r.dim,
+      });
+    } else {
+      const what = r.method === 'rosas' ? `RoSAS, ${r.epochs} epochs` : 'Isolation Forest (no labeled anomaly yet)';
+      println(`round ${r.round}: ${what}, backend ${r.backend}, seed ${r.seed}`);
+      println(`  trained on ${r.labeledAnomalies} anomaly, ${r.labeledNormals} normal label(s) in ${r.trainSeconds.toFixed(1)} s`);
+      println(`  scored ${r.recordsScored.toLocaleString('en')} records (${r.dim} features) in ${r.scoreSeconds.toFixed(1)} s`);
+    }
+    return 0;
+  } catch (err) {
+    line.done();
+    if (err instanceof CancelledError) {
+      process.stderr.write('training cancelled: no round was saved; earlier rounds are unchanged\n');
+      return 130;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+    project.close();
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * Isolation Forest with scikit-learn's `IsolationForest` defaults (Liu et al. 2008): the unsupervised
+ * baseline the reference results quote, and a label-free first ranking. The model is plain data, all
+ * trees flattened into shared typed arrays, so it crosses worker threads and can be stored.
+ */
+import { throwIfAborted } from '../errors';
+import { mulberry32 } from '../util/random';
+import type { Matrix } from './rosas/types';
+
+export interface IsolationForest {
+  kind: 'iforest';
+  version: 1;
+  dim: number;
+  /** ψ: rows drawn (without replacement) to grow each tree. */
+  sampleSize: number;
+  /** Root node of each tree. */
+  roots: Int32Array;
+  /** Split feature per node; −1 marks a leaf. */
+  feature: Int32Array;
+  /** Split threshold: x ≤ t goes left, x > t right (NaN goes left); at a leaf, the path length depth + c(leaf size). */
+  value: Float64Array;
+  /** Left child; the right child is always left + 1. */
+  left: Int32Array;
+}
+
+export interface FitOptions {
+  seed: number;
+  trees?: number;
+  /** ψ, capped at the number of rows (sklearn's max_samples='auto' is 256). */
+  sampleSize?: number;
+  /** Fit on these rows of `data` only. */
+  rows?: Int32Array;
+}
+
+export interface ScoreOptions {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** sklearn's FEATURE_THRESHOLD: a feature spanning no more than this in a node counts as constant. */
+const CONSTANT_SPAN = 1e-7;
+const EULER_GAMMA = 0.5772156649015329;
+
+/** c(n): average path length of an unsuccessful BST search among n points (sklearn's `_average_path_length`). */
+export function averagePathLength(n: number): number {
+  if (n <= 1) return 0;
+  if (n === 2) return 1;
+  return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
+}
+
+export function fitIsolationForest(data: Matrix, opts: FitOptions): IsolationForest {
+  const { x, dim } = data;
+  const pool = opts.rows ? Int32Array.from(opts.rows) : Int32Array.from({ length: data.rows }, (_, i) => i);
+  const n = pool.length;
+  if (n === 0) throw new Error('Isolation Forest needs at least one row to fit on');
+  if (dim === 0) throw new Error('Isolation Forest needs at least one feature');
+  const trees = opts.trees ?? 100;
+  if (!Number.isInteger(trees) || trees < 1) throw new Error(`trees must be a positive integer, got ${trees}`);
+  const psi = Math.min(opts.sampleSize ?? 256, n);
+  if (!Number.isInteger(psi) || psi < 1) throw new Error(`sampleSize must be a positive integer, got ${opts.sampleSize}`);
+  const maxDepth = Math.ceil(Math.log2(Math.max(psi, 2)));
+
+  const rnd = mulberry32(opts.seed);
+  const capacity = trees * (2 * psi - 1);
+  const feature = new Int32Array(capacity);
+  const value = new Float64Array(capacity);
+  const left = new Int32Array(capacity);
+  const roots = new Int32Array(trees);
+  let nodes = 0;
+
+  const sample = new Int32Array(psi);
+  const features = Int32Array.from({ length: dim }, (_, i) => i);
+
+  /** Grows the subtree over sample[lo, hi) into slot `node`. */
+  const grow = (node: number, lo: number, hi: number, depth: number): void => {
+    const size = hi - lo;
+    let f = -1;
+    let min = 0;
+    let max = 0;
+    if (depth < maxDepth && size > 1) {
+      // A uniformly random feature among those not constant in the node (partial Fisher–Yates), as
+      // sklearn's random splitter draws until it finds one; constant features never split.
+      for (let k = 0; k < dim && f < 0; k++) {
+        const r = k + Math.floor(rnd() * (dim - k));
+        const cand = features[r]!;
+        features[r] = features[k]!;
+        features[k] = cand;
+        min = Infinity;
+        max = -Infinity;
+        for (let i = lo; i < hi; i++) {
+          const v = x[sample[i]! * dim + cand]!;
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        if (max > min + CONSTANT_SPAN) f = cand;
+      }
+    }
+    if (f < 0) {
+      feature[node] = -1;
+      value[node] = depth + averagePathLength(size);
+      return;
+    }
+    let t = min + rnd() * (max - min);
+    if (t >= max) t = min;
+    let mid = lo;
+    for (let i = lo; i < hi; i++) {
+      const r = sample[i]!;
+      if (x[r * dim + f]! <= t) {
+        sample[i] = sample[mid]!;
+        sample[mid++] = r;
+      }
+    }
+    const child = nodes;
+    nodes += 2;
+    feature[node] = f;
+    value[node] = t;
+    left[node] = child;
+    grow(child, lo, mid, depth + 1);
+    grow(child + 1, mid, hi, depth + 1);
+  };
+
+  for (let tree = 0; tree < trees; tree++) {
+    // Partial Fisher–Yates over a pool that stays shuffled between trees: each prefix is still a
+    // uniform draw without replacement, and nothing has to be reset.
+    for (let i = 0; i < psi; i++) {
+      const j = i + Math.floor(rnd() * (n - i));
+      const r = pool[j]!;
+      pool[j] = pool[i]!;
+      pool[i] = r;
+      sample[i] = r;
+    }
+    roots[tree] = nodes++;
+    grow(roots[tree]!, 0, psi, 0);
+  }
+  return { kind: 'iforest', version: 1, dim, sampleSize: psi, roots, feature: feature.slice(0, nodes), value: value.slice(0, nodes), left: left.slice(0, nodes) };
+}
+
+/** Rows per progress report and abort check. */
+const CHUNK = 8192;
+
+/**
+ * The forest recast for branch-free scoring: a leaf becomes a node that splits on feature 0 at +∞
+ * with itself as left child, so every row can take exactly `depth` steps with no exit test, and
+ * `next + (x > t)` picks the child without a (badly predicted) branch.
+ */
+interface Walk {
+  feature: Int32Array;
+  threshold: Float64Array;
+  next: Int32Array;
+  /** Path length at leaves. */
+  leaf: Float64Array;
+  depth: number;
+}
+
+function compile(forest: IsolationForest): Walk {
+  const n = forest.feature.length;
+  const feature = new Int32Array(n);
+  const threshold = new Float64Array(n);
+  const next = new Int32Array(n);
+  const leaf = new Float64Array(n);
+  const depthOf = new Int32Array(n);
+  let depth = 0;
+  // Children always come after their parent, so one forward pass sees every parent first.
+  for (let i = 0; i < n; i++) {
+    if (forest.feature[i]! < 0) {
+      threshold[i] = Infinity;
+      next[i] = i;
+      leaf[i] = forest.value[i]!;
+      depth = Math.max(depth, depthOf[i]!);
+    } else {
+      const c = forest.left[i]!;
+      feature[i] = forest.feature[i]!;
+      threshold[i] = forest.value[i]!;
+      next[i] = c;
+      depthOf[c] = depthOf[c + 1] = depthOf[i]! + 1;
+    }
+  }
+  return { feature, threshold, next, leaf, depth };
+}
+
+/**
+ * Anomaly score s = 2^(−E[h(x)] / c(ψ)) per row, in (0, 1]; higher = more anomalous. A NaN feature
+ * goes left at every split on it.
+ */
+export function scoreIsolationForest(forest: IsolationForest, data: Matrix, opts: ScoreOptions = {}): Float32Array {
+  const { x, rows, dim } = data;
+  if (dim !== forest.dim) throw new Error(`Isolation Forest was fitted on ${forest.dim} features, data has ${dim}`);
+  const { feature: f, threshold: t, next, leaf, depth } = compile(forest);
+  const roots = forest.roots;
+  const trees = roots.length;
+  const norm = trees * averagePathLength(forest.sampleSize);
+  // One-row samples give c(ψ) = 0; sklearn then scores every row 0.5.
+  const score = (sum: number) => (norm > 0 ? Math.pow(2, -sum / norm) : 0.5);
+  const out = new Float32Array(rows);
+  for (let start = 0; start < rows; start += CHUNK) {
+    throwIfAborted(opts.signal, 'scoring');
+    const end = Math.min(rows, start + CHUNK);
+    let r = start;
+    // Eight rows walk each tree side by side: their independent load chains overlap, which is
+    // about 4x faster than one row at a time (memory latency, not arithmetic, is the limit).
+    for (; r + 8 <= end; r += 8) {
+      const b0 = r * dim, b1 = b0 + dim, b2 = b1 + dim, b3 = b2 + dim, b4 = b3 + dim, b5 = b4 + dim, b6 = b5 + dim, b7 = b6 + dim;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+      for (let tree = 0; tree < trees; tree++) {
+        let n0 = roots[tree]!, n1 = n0, n2 = n0, n3 = n0, n4 = n0, n5 = n0, n6 = n0, n7 = n0;
+        for (let d = 0; d < depth; d++) {
+          n0 = next[n0]! + +(x[b0 + f[n0]!]! > t[n0]!);
+          n1 = next[n1]! + +(x[b1 + f[n1]!]! > t[n1]!);
+          n2 = next[n2]! + +(x[b2 + f[n2]!]! > t[n2]!);
+          n3 = next[n3]! + +(x[b3 + f[n3]!]! > t[n3]!);
+          n4 = next[n4]! + +(x[b4 + f[n4]!]! > t[n4]!);
+          n5 = next[n5]! + +(x[b5 + f[n5]!]! > t[n5]!);
+          n6 = next[n6]! + +(x[b6 + f[n6]!]! > t[n6]!);
+          n7 = next[n7]! + +(x[b7 + f[n7]!]! > t[n7]!);
+        }
+        s0 += leaf[n0]!; s1 += leaf[n1]!; s2 += leaf[n2]!; s3 += leaf[n3]!; s4 += leaf[n4]!; s5 += leaf[n5]!; s6 += leaf[n6]!; s7 += leaf[n7]!;
+      }
+      out[r] = score(s0); out[r + 1] = score(s1); out[r + 2] = score(s2); out[r + 3] = score(s3);
+      out[r + 4] = score(s4); out[r + 5] = score(s5); out[r + 6] = score(s6); out[r + 7] = score(s7);
+    }
+    for (; r < end; r++) {
+      const b = r * dim;
+      let s = 0;
+      for (let tree = 0; tree < trees; tree++) {
+        let n = roots[tree]!;
+        for (let d = 0; d < depth; d++) n = next[n]! + +(x[b + f[n]!]! > t[n]!);
+        s += leaf[n]!;
+      }
+      out[r] = score(s);
+    }
+    opts.onProgress?.(end, rows);
+  }
+  return out;
+}
+
+/** JSON form (typed arrays as plain arrays; doubles survive JSON exactly). */
+export function isolationForestToJSON(forest: IsolationForest): string {
+  return JSON.stringify({ ...forest, roots: Array.from(forest.roots), feature: Array.from(forest.feature), value: Array.from(forest.value), left: Array.from(forest.left) });
+}
+
+export function isolationForestFromJSON(text: string): IsolationForest {
+  const o = JSON.parse(text) as Record<string, unknown>;
+  if (o.kind !== 'iforest' || o.version !== 1) throw new Error('not an Isolation Forest model (kind/version)');
+  const ints = (k: string) => Int32Array.from(o[k] as number[]);
+  const forest: IsolationForest = {
+    kind: 'iforest',
+    version: 1,
+    dim: o.dim as number,
+    sampleSize: o.sampleSize as number,
+    roots: ints('roots'),
+    feature: ints('feature'),
+    value: Float64Array.from(o.value as number[]),
+    left: ints('left'),
+  };
+  checkForest(forest);
+  return forest;
+}
+
+/** Guards against a corrupt stored model sending scoring out of bounds or into a loop. */
+function checkForest(f: IsolationForest): void {
+  const n = f.feature.length;
+  const bad = (why: string) => new Error(`corrupt Isolation Forest model: ${why}`);
+  if (f.value.length !== n || f.left.length !== n) throw bad('node arrays differ in length');
+  if (!(f.sampleSize >= 1) || !(f.dim >= 1)) throw bad('bad dim or sampleSize');
+  for (const r of f.roots) if (!(r >= 0 && r < n)) throw bad(`root ${r} out of range`);
+  for (let i = 0; i < n; i++) {
+    if (f.feature[i]! >= f.dim) throw bad(`node ${i} splits on feature ${f.feature[i]}`);
+    if (f.feature[i]! >= 0 && !(f.left[i]! > i && f.left[i]! + 1 < n)) throw bad(`node ${i} has children out of range`);
+  }
+}

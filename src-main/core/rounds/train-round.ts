@@ -1,0 +1,365 @@
+import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
+import type { Database } from 'better-sqlite3';
+import { RosasError, throwIfAborted } from '../errors';
+import { latestSpec } from '../features/spec';
+import { buildMatrix, type Matrix as RecordMatrix } from '../features/featurize';
+import type { Label } from '../labels/labels';
+import { loadTf } from '../model/backend';
+import { fitIsolationForest, scoreIsolationForest, type IsolationForest } from '../model/iforest';
+import { rosasOptions, scoreMatrix, trainRosas } from '../model/rosas/rosas';
+import type { EpochFigures, RosasOptions, TrainLabels, TrainProgress } from '../model/rosas/types';
+import { float32Blob, packPlain } from './model-store';
+import type { RoundMethod } from './rounds';
+
+/**
+ * One review round: train on the labels as they are now, score every record, store it all.
+ *
+ * 1. Snapshot: the labels and the feature matrix are read in one read transaction, so they agree;
+ *    labels the analyst adds afterwards (during training) are kept as usual but are not part of
+ *    this round.
+ * 2. Train: Isolation Forest while no record is labeled anomaly (cold start), RoSAS after.
+ * 3. Score every record of the snapshot.
+ * 4. Save, in one short write transaction: the round, its label snapshot, the model and the scores.
+ *    A cancel or a failure before that writes nothing; earlier rounds are never touched.
+ */
+
+export type TrainMethod = 'auto' | RoundMethod;
+export const TRAIN_METHODS: readonly TrainMethod[] = ['auto', 'rosas', 'iforest'];
+
+export interface TrainRoundOptions {
+  /** Seed of every random draw (default 42): the same labels and seed give the same round. */
+  seed?: number;
+  /** RoSAS epochs (default: the engine's). Ignored by Isolation Forest. */
+  epochs?: number;
+  /** auto (default): Isolation Forest without a labeled anomaly, else RoSAS. */
+  method?: TrainMethod;
+}
+
+export type TrainStage = 'features' | 'training' | 'scoring' | 'saving';
+
+export interface TrainRoundProgress {
+  stage: TrainStage;
+  /** The method chosen (known once the snapshot is taken). */
+  method: RoundMethod | null;
+  /** features / scoring: records; training: epochs (RoSAS) or 0/1 (Isolation Forest); saving: 0/1. */
+  done: number;
+  total: number;
+  /** RoSAS's figures of the epoch just finished. */
+  training?: TrainProgress;
+}
+
+export interface TrainRoundResult {
+  round: number;
+  method: RoundMethod;
+  backend: string;
+  seed: number;
+  /** RoSAS epochs trained; null for Isolation Forest. */
+  epochs: number | null;
+  trainSeconds: number;
+  scoreSeconds: number;
+  /** Whole round, snapshot to commit. */
+  seconds: number;
+  labeledAnomalies: number;
+  labeledNormals: number;
+  labeledUnsure: number;
+  recordsScored: number;
+  featureSpecId: number;
+  dim: number;
+}
+
+export interface TrainControl {
+  signal?: AbortSignal;
+  onProgress?: (p: TrainRoundProgress) => void;
+}
+
+export const DEFAULT_SEED = 42;
+/** Isolation Forest settings (scikit-learn's defaults). */
+export const IFOREST_TREES = 100;
+export const IFOREST_SAMPLE_SIZE = 256;
+/** Rows scored between two looks at the cancel signal (Isolation Forest scoring is synchronous). */
+const SCORE_CHUNK = 65_536;
+/** How long a trained round waits for another writer to finish before giving up. */
+const SAVE_WAIT_MS = 5 * 60_000;
+
+interface Snapshot {
+  labels: Array<[number, Label]>;
+  specId: number;
+  matrix: RecordMatrix;
+  maxId: number;
+}
+
+function takeSnapshot(db: Database, ctl: TrainControl, report: (p: TrainRoundProgress) => void): Snapshot {
+  // One read transaction: the labels, the spec and the records as of one moment.
+  const own = !db.inTransaction;
+  if (own) db.exec('BEGIN');
+  try {
+    const labels = db.prepare('SELECT record_id, label FROM labels ORDER BY record_id').raw(true).all() as Array<[number, Label]>;
+    const spec = latestSpec(db);
+    if (!spec) throw new RosasError('invalid-argument', 'the project has no records yet: import logs before training');
+    if (spec.spec.dim === 0) throw new RosasError('invalid-argument', 'no field is used as a feature: set some field roles (rosas fields --set) before training');
+    const matrix = buildMatrix(db, spec.spec, { signal: ctl.signal, onProgress: (done, total) => report({ stage: 'features', method: null, done, total }) });
+    if (matrix.rows === 0) throw new RosasError('invalid-argument', 'the project has no records yet: import logs before training');
+    return { labels, specId: spec.id, matrix, maxId: matrix.ids[matrix.rows - 1]! };
+  } finally {
+    if (own && db.inTransaction) db.exec('COMMIT');
+  }
+}
+
+/** Labeled record ids → rows of the matrix (ids are ascending). */
+function trainLabels(snapshot: Snapshot): TrainLabels & { unsure: number } {
+  const { ids, rows } = snapshot.matrix;
+  const rowOf = (id: number): number => {
+    let lo = 0;
+    let hi = rows - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = ids[mid]!;
+      if (v === id) return mid;
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  };
+  const anomalies: number[] = [];
+  const normals: number[] = [];
+  let unsure = 0;
+  const taken = new Uint8Array(rows);
+  for (const [id, label] of snapshot.labels) {
+    const row = rowOf(id);
+    if (row < 0) continue;
+    if (label === 'anomaly') anomalies.push(row);
+    else if (label === 'normal') normals.push(row);
+    else {
+      unsure++;
+      continue;
+    }
+    taken[row] = 1;
+  }
+  const unlabeled = new Int32Array(rows - anomalies.length - normals.length);
+  for (let r = 0, j = 0; r < rows; r++) if (!taken[r]) unlabeled[j++] = r;
+  return { anomalies: Int32Array.from(anomalies), normals: Int32Array.from(normals), unlabeled, unsure };
+}
+
+/** A progress reporter: stage changes and the last value of a stage go out at once, the rest at most every 100 ms. */
+function reporter(onProgress: TrainControl['onProgress']): (p: TrainRoundProgress) => void {
+  let last = 0;
+  let stage: TrainStage | null = null;
+  return (p) => {
+    if (!onProgress) return;
+    const now = Date.now();
+    if (p.stage !== stage || p.done >= p.total || p.training || now - last >= 100) {
+      stage = p.stage;
+      last = now;
+      onProgress(p);
+    }
+  };
+}
+
+function checkOptions(opts: TrainRoundOptions): void {
+  if (opts.seed !== undefined && !(Number.isSafeInteger(opts.seed) && opts.seed >= 0 && opts.seed <= 0xffffffff)) {
+    throw new RosasError('invalid-argument', `the seed must be an integer from 0 to ${0xffffffff}, got ${opts.seed}`);
+  }
+  if (opts.epochs !== undefined && !(Number.isInteger(opts.epochs) && opts.epochs >= 1)) {
+    throw new RosasError('invalid-argument', `epochs must be an integer ≥ 1, got ${opts.epochs}`);
+  }
+  if (opts.method !== undefined && !TRAIN_METHODS.includes(opts.method)) {
+    throw new RosasError('invalid-argument', `unknown method "${String(opts.method)}"; methods are ${TRAIN_METHODS.join(', ')}`);
+  }
+}
+
+interface Trained {
+  backend: string;
+  trainSeconds: number;
+  scoreSeconds: number;
+  scores: Float32Array;
+  topology: string;
+  weights: Buffer;
+  history: EpochFigures[];
+  params: Record<string, unknown>;
+  epochs: number | null;
+}
+
+async function trainIsolationForest(m: RecordMatrix, seed: number, ctl: TrainControl, report: (p: TrainRoundProgress) => void): Promise<Trained> {
+  report({ stage: 'training', method: 'iforest', done: 0, total: 1 });
+  const t0 = performance.now();
+  const forest: IsolationForest = fitIsolationForest(m, { seed, trees: IFOREST_TREES, sampleSize: IFOREST_SAMPLE_SIZE });
+  const trainSeconds = (performance.now() - t0) / 1000;
+  report({ stage: 'training', method: 'iforest', done: 1, total: 1 });
+  await yieldToLoop();
+  throwIfAborted(ctl.signal, 'training');
+
+  const t1 = performance.now();
+  const scores = new Float32Array(m.rows);
+  report({ stage: 'scoring', method: 'iforest', done: 0, total: m.rows });
+  for (let start = 0; start < m.rows; start += SCORE_CHUNK) {
+    const rows = Math.min(SCORE_CHUNK, m.rows - start);
+    const part = { x: m.x.subarray(start * m.dim, (start + rows) * m.dim), rows, dim: m.dim };
+    scores.set(scoreIsolationForest(forest, part, { signal: ctl.signal }), start);
+    report({ stage: 'scoring', method: 'iforest', done: start + rows, total: m.rows });
+    // Lets a cancel message reach a worker thread.
+    await yieldToLoop();
+    throwIfAborted(ctl.signal, 'scoring');
+  }
+  const packed = packPlain(forest);
+  return {
+    backend: 'js',
+    trainSeconds,
+    scoreSeconds: (performance.now() - t1) / 1000,
+    scores,
+    topology: `{"kind":"iforest","version":1,"forest":${packed.json}}`,
+    weights: packed.blob,
+    history: [],
+    params: { iforest: { trees: IFOREST_TREES, sampleSize: forest.sampleSize, nodes: forest.feature.length } },
+    epochs: null,
+  };
+}
+
+async function trainRosasRound(
+  m: RecordMatrix,
+  labels: TrainLabels,
+  seed: number,
+  epochs: number | undefined,
+  ctl: TrainControl,
+  report: (p: TrainRoundProgress) => void,
+): Promise<Trained> {
+  const options: RosasOptions = rosasOptions({ seed, ...(epochs !== undefined ? { epochs } : {}) });
+  const loaded = await loadTf();
+  throwIfAborted(ctl.signal, 'training');
+  report({ stage: 'training', method: 'rosas', done: 0, total: options.epochs });
+  const model = await trainRosas(loaded, m, labels, options, {
+    signal: ctl.signal,
+    onProgress: (p) => report({ stage: 'training', method: 'rosas', done: p.epoch, total: p.epochs, training: p }),
+  });
+  throwIfAborted(ctl.signal, 'training');
+  const t1 = performance.now();
+  report({ stage: 'scoring', method: 'rosas', done: 0, total: m.rows });
+  const scores = await scoreMatrix(loaded, model, m, { signal: ctl.signal, onProgress: (done, total) => report({ stage: 'scoring', method: 'rosas', done, total }) });
+  return {
+    backend: model.backend,
+    trainSeconds: model.trainSeconds,
+    scoreSeconds: (performance.now() - t1) / 1000,
+    scores,
+    topology: JSON.stringify(model.topology),
+    weights: float32Blob(model.weights),
+    history: model.history,
+    params: { rosas: options, steps: model.steps, skippedBackends: loaded.skipped },
+    epochs: options.epochs,
+  };
+}
+
+/**
+ * Runs the saving transaction, waiting while another connection holds the write lock (an import
+ * that outlasts the busy timeout): a trained round is worth waiting for. A cancel still wins
+ * until the commit starts; once it starts, the round is kept whatever happens next.
+ */
+async function saveWhenFree(save: () => number, signal: AbortSignal | undefined): Promise<number> {
+  const deadline = Date.now() + SAVE_WAIT_MS;
+  for (;;) {
+    throwIfAborted(signal, 'training');
+    try {
+      return save();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) throw err;
+      if (Date.now() > deadline) {
+        throw new RosasError('project-locked', `the project stayed busy with another write for ${SAVE_WAIT_MS / 60_000} minutes; the round was not saved`);
+      }
+    }
+    await sleep(250);
+  }
+}
+
+/** Trains, scores and stores one round; see the top of this file. */
+export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl: TrainControl = {}): Promise<TrainRoundResult> {
+  checkOptions(opts);
+  const started = performance.now();
+  const report = reporter(ctl.onProgress);
+  throwIfAborted(ctl.signal, 'training');
+
+  const snapshot = takeSnapshot(db, ctl, report);
+  const m = snapshot.matrix;
+  const labels = trainLabels(snapshot);
+  const requested = opts.method ?? 'auto';
+  const method: RoundMethod = requested === 'auto' ? (labels.anomalies.length > 0 ? 'rosas' : 'iforest') : requested;
+  if (method === 'rosas' && labels.anomalies.length === 0) {
+    throw new RosasError('invalid-argument', 'RoSAS needs at least one record labeled anomaly: label some, or train with --method iforest (or auto)');
+  }
+  const seed = opts.seed ?? DEFAULT_SEED;
+  await yieldToLoop();
+  throwIfAborted(ctl.signal, 'training');
+
+  const trained =
+    method === 'iforest' ? await trainIsolationForest(m, seed, ctl, report) : await trainRosasRound(m, labels, seed, opts.epochs, ctl, report);
+  throwIfAborted(ctl.signal, 'training');
+
+  // One float32 per record id in [1, maxId]; NaN where no record has that id.
+  const byId = new Float32Array(snapshot.maxId).fill(NaN);
+  let nonFinite = 0;
+  for (let r = 0; r < m.rows; r++) {
+    const s = trained.scores[r]!;
+    if (!Number.isFinite(s)) nonFinite++;
+    byId[m.ids[r]! - 1] = s;
+  }
+  if (nonFinite > 0) {
+    throw new RosasError('internal', `${method} produced ${nonFinite} scores that are not numbers (training diverged?); no round was saved. Try another --seed.`);
+  }
+
+  report({ stage: 'saving', method, done: 0, total: 1 });
+  const createdAt = new Date().toISOString();
+  const params = {
+    ...trained.params,
+    requestedMethod: requested,
+    featureSpecId: snapshot.specId,
+    dim: m.dim,
+    labeledUnsure: labels.unsure,
+  };
+  const save = db.transaction(() => {
+    const round = Number(
+      db
+        .prepare(
+          `INSERT INTO rounds (method, created_at, feature_spec_id, seed, backend, params, train_seconds, score_seconds, labeled_anomalies, labeled_normals, records_scored, history)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          method,
+          createdAt,
+          snapshot.specId,
+          seed,
+          trained.backend,
+          JSON.stringify(params),
+          trained.trainSeconds,
+          trained.scoreSeconds,
+          labels.anomalies.length,
+          labels.normals.length,
+          m.rows,
+          JSON.stringify(trained.history),
+        ).lastInsertRowid,
+    );
+    // Labels of records that no longer exist cannot be kept (the foreign key); there are none
+    // unless records are deleted, which nothing does.
+    const insertLabel = db.prepare('INSERT INTO round_labels (round_id, record_id, label) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM records WHERE id = ?)');
+    for (const [id, label] of snapshot.labels) insertLabel.run(round, id, label, id);
+    db.prepare('INSERT INTO models (round_id, topology, weights) VALUES (?, ?, ?)').run(round, trained.topology, trained.weights);
+    db.prepare('INSERT INTO scores (round_id, count, scores) VALUES (?, ?, ?)').run(round, snapshot.maxId, float32Blob(byId));
+    return round;
+  });
+  const round = await saveWhenFree(() => save.immediate(), ctl.signal);
+  report({ stage: 'saving', method, done: 1, total: 1 });
+
+  return {
+    round,
+    method,
+    backend: trained.backend,
+    seed,
+    epochs: trained.epochs,
+    trainSeconds: trained.trainSeconds,
+    scoreSeconds: trained.scoreSeconds,
+    seconds: (performance.now() - started) / 1000,
+    labeledAnomalies: labels.anomalies.length,
+    labeledNormals: labels.normals.length,
+    labeledUnsure: labels.unsure,
+    recordsScored: m.rows,
+    featureSpecId: snapshot.specId,
+    dim: m.dim,
+  };
+}

@@ -1,0 +1,244 @@
+import { describe, expect, it } from 'vitest';
+import type * as TfCore from '@tensorflow/tfjs-core';
+import { loadTf } from '../../../src-main/core/model/backend';
+import { Adam } from '../../../src-main/core/model/rosas/adam';
+import { stepLoss } from '../../../src-main/core/model/rosas/loss';
+import { forward, initialWeights, layerViews, rosasTopology, weightCount, weightsFromArray, weightsFromTensors } from '../../../src-main/core/model/rosas/network';
+import { rosasOptions, scoreMatrix, trainRosas } from '../../../src-main/core/model/rosas/rosas';
+import { BatchSampler } from '../../../src-main/core/model/rosas/sampling';
+import type { Matrix, TrainLabels } from '../../../src-main/core/model/rosas/types';
+import { rocAuc } from '../../../src-main/core/model/metrics';
+import { mulberry32 } from '../../../src-main/core/util/random';
+
+/** Normals around 0.3, anomalies around 0.8 in a few of the columns: easy to separate. */
+function synthetic(rows: number, dim: number, anomalyShare: number, seed: number) {
+  const r = mulberry32(seed);
+  const x = new Float32Array(rows * dim);
+  const y = new Uint8Array(rows);
+  for (let i = 0; i < rows; i++) {
+    y[i] = r() < anomalyShare ? 1 : 0;
+    for (let c = 0; c < dim; c++) x[i * dim + c] = (y[i] && c < 3 ? 0.8 : 0.3) + 0.1 * (r() - 0.5);
+  }
+  return { data: { x, rows, dim } as Matrix, y };
+}
+
+/** Labels as an analyst would give them: some anomalies labeled, the rest unlabeled (contaminated). */
+function labelsFor(y: Uint8Array, labeled: number, normals = 0): TrainLabels {
+  const anomalies: number[] = [];
+  const confirmed: number[] = [];
+  const unlabeled: number[] = [];
+  y.forEach((v, i) => {
+    if (v && anomalies.length < labeled) anomalies.push(i);
+    else if (!v && confirmed.length < normals) confirmed.push(i);
+    else unlabeled.push(i);
+  });
+  return { anomalies: Int32Array.from(anomalies), normals: Int32Array.from(confirmed), unlabeled: Int32Array.from(unlabeled) };
+}
+
+describe('network', () => {
+  it('has the reference code widths: h1 = D + trunc((H − D) / 2), head H/2, a bias on the score only', () => {
+    const widths = (d: number) => rosasTopology(d, 128).layers.map((l) => l.shape.join('x'));
+    expect(widths(21)).toEqual(['21x74', '74x128', '128x64', '64x1', '1']);
+    // Backdoor: the code gives 161 where the paper's floor would give 160.
+    expect(widths(193)).toEqual(['193x161', '161x128', '128x64', '64x1', '1']);
+  });
+
+  it('initialises like PyTorch nn.Linear: uniform in ±1/√fan_in, seeded', () => {
+    const t = rosasTopology(21, 128);
+    const w = initialWeights(t, 7);
+    const views = layerViews(t, w);
+    const fanIn = [21, 74, 128, 64, 64];
+    views.forEach((v, k) => {
+      const bound = 1 / Math.sqrt(fanIn[k]!);
+      expect(Math.max(...v.map(Math.abs))).toBeLessThanOrEqual(bound);
+      if (v.length > 100) expect(Math.max(...v.map(Math.abs))).toBeGreaterThan(0.9 * bound);
+    });
+    expect(initialWeights(t, 7)).toEqual(w);
+    expect(initialWeights(t, 8)).not.toEqual(w);
+  });
+});
+
+describe('one training step', () => {
+  it('computes the reference loss: triplet, smooth-L1 target + consistency, dynamic weights, 0.01·‖ΣE‖', async () => {
+    const { tf } = await loadTf();
+    const D = 4;
+    const b = 2;
+    const t = rosasTopology(D, 8);
+    const w = initialWeights(t, 3);
+    const r = mulberry32(5);
+    const z = Float32Array.from({ length: 6 * b * D }, () => r());
+    const n = 3 * b;
+    const perm = [3, 0, 5, 1, 2, 4];
+    const lam = [0.2, 0.9, 0.5, 0.7, 0.1, 0.4];
+    const mix = new Float32Array(n * n);
+    const target = new Float32Array(n);
+    const y = [-1, -1, -1, -1, 1, 1];
+    perm.forEach((p, i) => {
+      mix[i * n + i] += lam[i]!;
+      mix[i * n + p] += 1 - lam[i]!;
+      target[i] = lam[i]! * y[i]! + (1 - lam[i]!) * y[p]!;
+    });
+    const opts = rosasOptions({ batchSize: b, embedding: 8 });
+    const previous = { triplet: 0.7, score: 1.3 };
+    const got = tf.tidy(() => {
+      const parts = stepLoss(tf, weightsFromArray(tf, t, w), { z: tf.tensor2d(z, [2 * n, D]), mix: tf.tensor2d(mix, [n, n]), target: tf.tensor2d(target, [n, 1]) }, opts, previous);
+      return [parts.total, parts.triplet, parts.score].map((s) => s.dataSync()[0]!);
+    });
+
+    // The same loss written out plainly from the reference's formulas, over the network's outputs.
+    const { e, s } = tf.tidy(() => {
+      const out = forward(tf, weightsFromArray(tf, t, w), tf.tensor2d(z, [2 * n, D]));
+      return { e: out.embedding.arraySync(), s: out.score.arraySync().map((v) => v[0]!) };
+    });
+    const dist = (u: number[], v: number[]) => Math.sqrt(u.reduce((acc, ui, i) => acc + (ui - v[i]! + 1e-6) ** 2, 0));
+    let triplet = 0;
+    for (let i = 0; i < b; i++) triplet += Math.max(0, dist(e[i]!, e[b + i]!) - dist(e[i]!, e[2 * b + i]!) + 1);
+    triplet /= b;
+    const sl1 = (d: number) => (Math.abs(d) < 1 ? 0.5 * d * d : Math.abs(d) - 0.5);
+    let out = 0;
+    let con = 0;
+    for (let i = 0; i < n; i++) {
+      const mixed = s[n + i]!;
+      out += sl1(mixed - target[i]!);
+      con += sl1(mixed - (lam[i]! * s[i]! + (1 - lam[i]!) * s[perm[i]!]!));
+    }
+    const score = out / n + con / n;
+    let norm = 0;
+    for (let i = 0; i < b; i++) for (let c = 0; c < 8; c++) norm += (e[i]![c]! + e[b + i]![c]! + e[2 * b + i]![c]!) ** 2;
+    const aT = Math.exp(triplet / (2 * previous.triplet));
+    const aS = Math.exp(score / (2 * previous.score));
+    const total = (aT * triplet + aS * score) / (aT + aS) + 0.01 * Math.sqrt(norm);
+    expect(got[1]).toBeCloseTo(triplet, 5);
+    expect(got[2]).toBeCloseTo(score, 5);
+    expect(got[0]).toBeCloseTo(total, 5);
+  });
+
+  it('differentiates through the explicit-transpose matMul exactly as through tf.matMul', async () => {
+    const { tf } = await loadTf();
+    const t = rosasTopology(5, 8);
+    const w = initialWeights(t, 1);
+    const x = tf.randomUniform([7, 5], 0, 1, 'float32', 3) as TfCore.Tensor2D;
+    const ours = tf.grads((...ws: TfCore.Tensor[]) => tf.sum(forward(tf, weightsFromTensors(ws), x).score))(layerViews(t, w).map((v, k) => tf.tensor(v, t.layers[k]!.shape)));
+    const plain = tf.grads((...ws: TfCore.Tensor[]) => {
+      const [w1, w2, w3, w4, b4] = ws as TfCore.Tensor2D[];
+      const h = tf.leakyRelu(tf.matMul(x, w1!), 0.01);
+      const g = tf.leakyRelu(tf.matMul(tf.matMul(h, w2!), w3!), 0.01);
+      return tf.sum(tf.tanh(tf.add(tf.matMul(g, w4!), b4!)));
+    })(layerViews(t, w).map((v, k) => tf.tensor(v, t.layers[k]!.shape)));
+    ours.forEach((g, k) => {
+      const a = g.dataSync();
+      const bb = plain[k]!.dataSync();
+      for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(bb[i]!, 5);
+    });
+    tf.dispose([x, ...ours, ...plain]);
+  });
+
+  it('updates weights as Adam with coupled L2 (PyTorch Adam(weight_decay)) does', () => {
+    // Two steps by hand on one parameter: g' = g + wd·p; m, v moments; bias-corrected update.
+    const p = [Float32Array.of(0.5)];
+    const adam = new Adam([1], 0.1, 0.01);
+    adam.step(p, [Float32Array.of(2)]);
+    let m = 0.1 * (2 + 0.01 * 0.5);
+    let v = 0.001 * (2 + 0.005) ** 2;
+    let expected = 0.5 - (0.1 * (m / 0.1)) / (Math.sqrt(v / 0.001) + 1e-8);
+    expect(p[0]![0]).toBeCloseTo(expected, 6);
+    const g2 = -1 + 0.01 * expected;
+    adam.step(p, [Float32Array.of(-1)]);
+    m = 0.9 * m + 0.1 * g2;
+    v = 0.999 * v + 0.001 * g2 * g2;
+    expected = expected - (0.1 * (m / (1 - 0.81))) / (Math.sqrt(v / (1 - 0.999 ** 2)) + 1e-8);
+    expect(p[0]![0]).toBeCloseTo(expected, 6);
+  });
+});
+
+describe('batch sampling', () => {
+  const { data, y } = synthetic(500, 6, 0.05, 1);
+
+  it('draws anchors and positives from unlabeled rows, anomalies from labeled ones, and mixes them', () => {
+    const labels = labelsFor(y, 10);
+    const b = 8;
+    const sampler = new BatchSampler(data, labels, { batchSize: b, alpha: 0.5, k: 2, normalsAs: 'anchors' }, mulberry32(2));
+    const batch = sampler.next();
+    const n = 3 * b;
+    const rowOf = (r: number) => Array.from(batch.z.subarray(r * 6, (r + 1) * 6));
+    const isRow = (r: number, set: Int32Array) => [...set].some((i) => Array.from(data.x.subarray(i * 6, (i + 1) * 6)).every((v, c) => v === rowOf(r)[c]));
+    for (let r = 0; r < 2 * b; r++) expect(isRow(r, labels.unlabeled)).toBe(true);
+    for (let r = 2 * b; r < n; r++) expect(isRow(r, labels.anomalies)).toBe(true);
+    for (let r = 0; r < n; r++) {
+      const weights = Array.from(batch.mix.subarray(r * n, (r + 1) * n));
+      expect(weights.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5);
+      // The interpolated row is the same weighted sum of pool rows as its mixing weights say.
+      const mixed = Array.from(batch.z.subarray((n + r) * 6, (n + r + 1) * 6));
+      const expected = mixed.map((_, c) => weights.reduce((acc, wgt, j) => acc + wgt * batch.z[j * 6 + c]!, 0));
+      mixed.forEach((v, c) => expect(v).toBeCloseTo(expected[c]!, 5));
+      expect(Math.abs(batch.target[r]!)).toBeLessThanOrEqual(1 + 1e-6);
+    }
+  });
+
+  it('fills anchor slots with confirmed normals first, never as unlabeled rows', () => {
+    const labels = labelsFor(y, 10, 5);
+    const sampler = new BatchSampler(data, labels, { batchSize: 8, alpha: 0.5, k: 2, normalsAs: 'anchors' }, mulberry32(3));
+    const batch = sampler.next();
+    const normalRows = [...labels.normals].map((i) => Array.from(data.x.subarray(i * 6, (i + 1) * 6)).join());
+    const anchors = Array.from({ length: 8 }, (_, r) => Array.from(batch.z.subarray(r * 6, (r + 1) * 6)).join());
+    expect(anchors.slice(0, 5).every((a) => normalRows.includes(a))).toBe(true);
+    const positives = Array.from({ length: 8 }, (_, r) => Array.from(batch.z.subarray((8 + r) * 6, (9 + r) * 6)).join());
+    expect(positives.some((p) => normalRows.includes(p))).toBe(false);
+  });
+
+  it('supports k > 2 (several partners per interpolated sample)', () => {
+    const sampler = new BatchSampler(data, labelsFor(y, 10), { batchSize: 8, alpha: 0.5, k: 4, normalsAs: 'anchors' }, mulberry32(4));
+    const batch = sampler.next();
+    const n = 24;
+    for (let r = 0; r < n; r++) {
+      const row = Array.from(batch.mix.subarray(r * n, (r + 1) * n));
+      expect(row.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5);
+      expect(row.filter((v) => v > 0).length).toBeLessThanOrEqual(4);
+    }
+  });
+});
+
+describe('training and scoring', () => {
+  const { data, y } = synthetic(2000, 8, 0.04, 11);
+  const opts = rosasOptions({ seed: 5, epochs: 8 });
+
+  it('learns to rank anomalies first, without leaking tensors', async () => {
+    const loaded = await loadTf();
+    const before = loaded.tf.memory().numTensors;
+    const progress: number[] = [];
+    const model = await trainRosas(loaded, data, labelsFor(y, 15), opts, { onProgress: (p) => progress.push(p.epoch) });
+    const scores = await scoreMatrix(loaded, model, data);
+    expect(loaded.tf.memory().numTensors).toBe(before);
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(model.steps).toBe(8 * 16);
+    expect(model.weights.length).toBe(weightCount(model.topology));
+    expect(rocAuc(scores, y)).toBeGreaterThan(0.95);
+    expect(scores.every((s) => s > -1 && s < 1)).toBe(true);
+  });
+
+  it('is deterministic for a seed, and a stored model scores exactly as before', async () => {
+    const loaded = await loadTf();
+    const a = await trainRosas(loaded, data, labelsFor(y, 15), opts);
+    const b = await trainRosas(loaded, data, labelsFor(y, 15), opts);
+    expect(b.weights).toEqual(a.weights);
+    const c = await trainRosas(loaded, data, labelsFor(y, 15), { ...opts, seed: 6 });
+    expect(c.weights).not.toEqual(a.weights);
+    // Round trip through what a project stores: topology JSON and the weights' bytes.
+    const stored = { topology: JSON.parse(JSON.stringify(a.topology)), weights: new Float32Array(Buffer.from(a.weights.buffer.slice(0)).buffer) };
+    expect(await scoreMatrix(loaded, stored, data)).toEqual(await scoreMatrix(loaded, a, data));
+  });
+
+  it('stops when cancelled, without leaking tensors', async () => {
+    const loaded = await loadTf();
+    const before = loaded.tf.memory().numTensors;
+    const controller = new AbortController();
+    const run = trainRosas(loaded, data, labelsFor(y, 15), { ...opts, epochs: 100 }, { signal: controller.signal, onProgress: (p) => p.epoch === 2 && controller.abort() });
+    await expect(run).rejects.toThrow(/cancelled/);
+    expect(loaded.tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses to train without a labeled anomaly', async () => {
+    const loaded = await loadTf();
+    await expect(trainRosas(loaded, data, labelsFor(y, 0), opts)).rejects.toThrow(/at least one labeled anomaly/);
+  });
+});
