@@ -2,6 +2,7 @@
 import { RosasError } from '../core/errors';
 import { APP_VERSION } from '../core/version';
 import { importCommand, usage as importUsage } from './commands/import';
+import { explainCommand, usage as explainUsage } from './commands/explain';
 import { fieldsCommand, usage as fieldsUsage } from './commands/fields';
 import { infoCommand, usage as infoUsage } from './commands/info';
 import { serveCommand, usage as serveUsage } from './commands/serve';
@@ -16,6 +17,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
   train: { run: trainCommand, usage: trainUsage },
   top: { run: topCommand, usage: topUsage },
   label: { run: labelCommand, usage: labelUsage },
+  explain: { run: explainCommand, usage: explainUsage },
   serve: { run: serveCommand, usage: serveUsage },
 };
 

@@ -1,0 +1,173 @@
+import type { Database } from 'better-sqlite3';
+import type * as TfCore from '@tensorflow/tfjs-core';
+import { RosasError } from '../errors';
+import { featurizeRow } from '../features/featurize';
+import { specById, type FeatureSpec } from '../features/spec';
+import type { FieldValue } from '../ingest/types';
+import { loadTf, type LoadedTf } from '../model/backend';
+import { scoreIsolationForest, type IsolationForest } from '../model/iforest';
+import { forward, weightsFromArray, weightList } from '../model/rosas/network';
+import { getRound, resolveRound, roundModel, type StoredModel } from '../rounds/rounds';
+import { listFields } from '../project/fields';
+
+/** Records featurized for the "typical record" that explanations compare against. */
+const BASELINE_SAMPLE = 2000;
+/** Steps of the integrated-gradients path from the typical record to this one. */
+const PATH_STEPS = 32;
+
+export interface ColumnContribution {
+  /** The feature column, e.g. `proto=tcp` or `orig_bytes`. */
+  column: string;
+  value: number;
+  typical: number;
+  contribution: number;
+}
+
+export interface FieldContribution {
+  field: string;
+  /** The record's value of the field (as stored; absent → null). */
+  value: FieldValue | null;
+  /** How much this field raised (positive) or lowered the score against a typical record. */
+  contribution: number;
+  columns: ColumnContribution[];
+}
+
+export interface Explanation {
+  recordId: number;
+  round: number;
+  method: 'rosas' | 'iforest';
+  /** integrated-gradients (RoSAS: gradient × input along the path from a typical record) or occlusion (Isolation Forest). */
+  technique: 'integrated-gradients' | 'occlusion';
+  score: number;
+  /** Score of the typical record (per-column median of a sample of records). */
+  typicalScore: number;
+  /** Fields by contribution, largest first; fields that are not features are left out. */
+  fields: FieldContribution[];
+}
+
+/**
+ * Which input fields pushed a record's score up, in the round that scored it. Contributions are
+ * measured against a typical record, and summed from feature columns back to the log fields
+ * they came from (one field can feed several columns: a one-hot, a missing flag).
+ */
+export async function explainRecord(db: Database, recordId: number, opts: { round?: number } = {}): Promise<Explanation> {
+  const round = resolveRound(db, opts.round);
+  const info = getRound(db, round);
+  const spec = specById(db, info.featureSpecId);
+  const row = db.prepare('SELECT fields, ts FROM records WHERE id = ?').get(recordId) as { fields: string; ts: number | null } | undefined;
+  if (!row) throw new RosasError('not-found', `no record ${recordId} in this project`);
+  const values = JSON.parse(row.fields) as FieldValue[];
+  const x = new Float32Array(spec.dim);
+  featurizeRow(spec, values, x, 0, row.ts);
+  const typical = typicalRow(db, spec);
+  const model = roundModel(db, round);
+
+  const columns = model.kind === 'rosas' ? await integratedGradients(await loadTf(), model, x, typical) : occlusion(model.forest as IsolationForest, spec, x, typical);
+  const posOf = new Map(listFields(db).map((f) => [f.name, f.pos]));
+  const byField = new Map<string, FieldContribution>();
+  spec.fieldOfColumn.forEach((field, c) => {
+    let f = byField.get(field);
+    if (!f) {
+      const pos = posOf.get(field);
+      f = { field, value: pos !== undefined ? (values[pos] ?? null) : null, contribution: 0, columns: [] };
+      byField.set(field, f);
+    }
+    f.contribution += columns.contributions[c]!;
+    if (x[c] !== typical[c] || columns.contributions[c] !== 0) {
+      f.columns.push({ column: spec.names[c]!, value: x[c]!, typical: typical[c]!, contribution: columns.contributions[c]! });
+    }
+  });
+  const fields = [...byField.values()].sort((a, b) => b.contribution - a.contribution);
+  for (const f of fields) f.columns.sort((a, b) => b.contribution - a.contribution);
+  return {
+    recordId,
+    round,
+    method: model.kind,
+    technique: model.kind === 'rosas' ? 'integrated-gradients' : 'occlusion',
+    score: columns.score,
+    typicalScore: columns.typicalScore,
+    fields,
+  };
+}
+
+/** Per-column median of records spread evenly over the project: what a typical record looks like. */
+function typicalRow(db: Database, spec: FeatureSpec): Float32Array {
+  const { n, maxId } = db.prepare('SELECT count(*) AS n, max(id) AS maxId FROM records').get() as { n: number; maxId: number };
+  const step = Math.max(1, Math.floor(maxId / BASELINE_SAMPLE));
+  const rows = db.prepare('SELECT fields, ts FROM records WHERE id % ? = 0 LIMIT ?').all(step, BASELINE_SAMPLE) as Array<{ fields: string; ts: number | null }>;
+  const sample = rows.length ? rows : (db.prepare('SELECT fields, ts FROM records LIMIT ?').all(Math.min(n, BASELINE_SAMPLE)) as typeof rows);
+  const m = new Float32Array(sample.length * spec.dim);
+  sample.forEach((r, i) => featurizeRow(spec, JSON.parse(r.fields) as FieldValue[], m, i * spec.dim, r.ts));
+  const out = new Float32Array(spec.dim);
+  const column = new Float32Array(sample.length);
+  for (let c = 0; c < spec.dim; c++) {
+    for (let i = 0; i < sample.length; i++) column[i] = m[i * spec.dim + c]!;
+    column.sort();
+    out[c] = column[Math.floor(column.length / 2)]!;
+  }
+  return out;
+}
+
+interface ColumnScores {
+  score: number;
+  typicalScore: number;
+  contributions: Float32Array;
+}
+
+/**
+ * Integrated gradients: (x − typical) ⊙ the mean gradient along the straight path between them.
+ * The contributions add up to score(x) − score(typical), so they say how this record's score
+ * came to be higher than a typical record's.
+ */
+async function integratedGradients(loaded: LoadedTf, model: Extract<StoredModel, { kind: 'rosas' }>, x: Float32Array, typical: Float32Array): Promise<ColumnScores> {
+  const { tf } = loaded;
+  const dim = x.length;
+  const path = new Float32Array((PATH_STEPS + 1) * dim);
+  for (let k = 0; k <= PATH_STEPS; k++) {
+    const a = k / PATH_STEPS;
+    for (let c = 0; c < dim; c++) path[k * dim + c] = typical[c]! + a * (x[c]! - typical[c]!);
+  }
+  const weights = weightsFromArray(tf, model.topology, model.weights);
+  try {
+    const [scores, grads] = tf.tidy(() => {
+      const input = tf.tensor2d(path, [PATH_STEPS + 1, dim]);
+      const f = (t: TfCore.Tensor) => tf.sum(forward(tf, weights, t as TfCore.Tensor2D).score);
+      const g = tf.grad(f)(input);
+      return [forward(tf, weights, input).score.dataSync(), g.dataSync()];
+    });
+    const contributions = new Float32Array(dim);
+    for (let c = 0; c < dim; c++) {
+      // Trapezoid rule over the path's gradients.
+      let sum = 0;
+      for (let k = 0; k <= PATH_STEPS; k++) sum += (k === 0 || k === PATH_STEPS ? 0.5 : 1) * grads[k * dim + c]!;
+      contributions[c] = (x[c]! - typical[c]!) * (sum / PATH_STEPS);
+    }
+    return { score: scores[PATH_STEPS]!, typicalScore: scores[0]!, contributions };
+  } finally {
+    tf.dispose(weightList(weights));
+  }
+}
+
+/**
+ * Isolation Forest has no gradient: each field's contribution is how much the score drops when
+ * that field's columns take the typical record's values (spread evenly over its columns).
+ */
+function occlusion(forest: IsolationForest, spec: FeatureSpec, x: Float32Array, typical: Float32Array): ColumnScores {
+  const dim = x.length;
+  const fields = spec.fields;
+  const rows = new Float32Array((fields.length + 2) * dim);
+  rows.set(x, 0);
+  rows.set(typical, dim);
+  fields.forEach((f, i) => {
+    const r = (i + 2) * dim;
+    rows.set(x, r);
+    rows.set(typical.subarray(f.offset, f.offset + f.width), r + f.offset);
+  });
+  const scores = scoreIsolationForest(forest, { x: rows, rows: fields.length + 2, dim });
+  const contributions = new Float32Array(dim);
+  fields.forEach((f, i) => {
+    const drop = scores[0]! - scores[i + 2]!;
+    for (let c = f.offset; c < f.offset + f.width; c++) contributions[c] = drop / f.width;
+  });
+  return { score: scores[0]!, typicalScore: scores[1]!, contributions };
+}
