@@ -15,5 +15,7 @@ export default defineConfig({
     // Small assets inline as data: URIs, which the CSP allows for images only; keep files as files.
     assetsInlineLimit: 0,
     sourcemap: true,
+    // One bundle (ECharts is most of it) loaded from disk or 127.0.0.1, never over a network.
+    chunkSizeWarningLimit: 1024,
   },
 });

@@ -9,6 +9,7 @@ const entries = {
   'parse-worker': 'src-main/core/ingest/parse-worker.ts',
   'electron-main': 'src-main/electron/main.ts',
   'bench-import': 'test/bench/bench-import.ts',
+  'bench-engine': 'test/bench/bench-engine.ts',
 };
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => fs.existsSync(file)));
 

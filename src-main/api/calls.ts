@@ -19,6 +19,18 @@ const calls = {
   'quarantine.list': true,
   'dialog.openProject': true,
   'dialog.openFiles': true,
+  'review.page': true,
+  'review.ids': true,
+  'record.get': true,
+  'record.explain': true,
+  'labels.set': true,
+  'rounds.list': true,
+  'rounds.compare': true,
+  'rounds.train': true,
+  'charts.scoreHistogram': true,
+  'charts.discovery': true,
+  'charts.precisionRecall': true,
+  'export.run': true,
 } satisfies Record<CallName, true>;
 
 const events = {

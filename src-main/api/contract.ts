@@ -6,14 +6,48 @@
  * the compiler and test/unit/api/contract.test.ts point at whatever is missing.
  */
 import type { ErrorCode } from '../core/errors';
+import type { ExportFormat } from '../core/export/export';
+import type { Explanation, FieldContribution } from '../core/explain/explain';
 import type { Role } from '../core/features/roles';
 import type { ImportOptions, ImportProgress, ImportSummary, ImportedField } from '../core/ingest/import';
 import type { ImportPreview } from '../core/ingest/preview';
-import type { FormatName } from '../core/ingest/types';
+import type { FieldValue, FormatName } from '../core/ingest/types';
 import type { ImportFilesResult, JobKind, JobTypes } from '../core/jobs/jobs';
+import type { Label, LabelCounts, LabelHistoryRow } from '../core/labels/labels';
+import type { EpochFigures } from '../core/model/rosas/types';
 import type { FieldInfo, ProjectInfo, SourceInfo } from '../core/project/info';
+import type { RoundComparison, RoundInfo, RoundMethod } from '../core/rounds/rounds';
+import type { TrainMethod, TrainRoundProgress, TrainRoundResult } from '../core/rounds/train-round';
 
-export type { ErrorCode, FieldInfo, FormatName, ImportedField, ImportFilesResult, ImportOptions, ImportPreview, ImportProgress, ImportSummary, JobKind, ProjectInfo, Role, SourceInfo };
+export type {
+  EpochFigures,
+  ErrorCode,
+  Explanation,
+  ExportFormat,
+  FieldContribution,
+  FieldInfo,
+  FieldValue,
+  FormatName,
+  ImportedField,
+  ImportFilesResult,
+  ImportOptions,
+  ImportPreview,
+  ImportProgress,
+  ImportSummary,
+  JobKind,
+  Label,
+  LabelCounts,
+  LabelHistoryRow,
+  ProjectInfo,
+  Role,
+  RoundComparison,
+  RoundInfo,
+  RoundMethod,
+  SourceInfo,
+  TrainMethod,
+  TrainRoundProgress,
+  TrainRoundResult,
+};
 
 export type AppMode = 'desktop' | 'serve';
 
@@ -32,6 +66,8 @@ export type ApiErrorCode =
   | 'unauthorized'
   /** Serve mode: the request came from another origin or host. */
   | 'forbidden'
+  /** The file to write exists already (an export without `overwrite`). */
+  | 'exists'
   /** The client could not reach the main side at all. */
   | 'transport';
 
@@ -76,10 +112,205 @@ export interface QuarantinePage {
   total: number;
 }
 
-/** A running job; `progress` is the last one reported (null before the first), typed by kind. */
-export type RunningJob = { [K in JobKind]: { jobId: string; kind: K; progress: JobTypes[K]['progress'] | null } }[JobKind];
+/**
+ * A running job; `progress` is the last one reported (null before the first), typed by kind.
+ * `epochs`: a training job's per-epoch figures so far (for a page reloaded mid-training).
+ */
+export type RunningJob = { [K in JobKind]: { jobId: string; kind: K; progress: JobTypes[K]['progress'] | null; epochs?: EpochFigures[] } }[JobKind];
 
 export type JobProgress = JobTypes[JobKind]['progress'];
+
+// ---------------------------------------------------------------------------------------------
+// Review: the ranked records of a round, a page at a time.
+
+/**
+ * Which records the review table shows, by their current label:
+ * none = not labeled yet (the review queue, the default); any = has a label (anomaly, normal or
+ * unsure); anomaly / normal / unsure = has that label; all = every record.
+ */
+export type LabelFilter = 'none' | 'any' | 'anomaly' | 'normal' | 'unsure' | 'all';
+
+/** A field's value: eq = the value as text equals (a list: one of its items does); contains = case-insensitive substring. */
+export interface FieldFilter {
+  field: string;
+  op: 'eq' | 'contains';
+  value: string;
+}
+
+export interface ReviewFilter {
+  /** Default 'none': labeled records leave the queue but stay findable with another filter. */
+  label?: LabelFilter;
+  /** Records of one import source. */
+  sourceId?: number;
+  /** Score range of the round, inclusive. */
+  scoreMin?: number;
+  scoreMax?: number;
+  /** All must match. */
+  fields?: FieldFilter[];
+}
+
+export interface ReviewPageRequest {
+  /** Default: the newest round. */
+  round?: number;
+  filter: ReviewFilter;
+  /** Field names shown as columns; each row carries their values. */
+  columns: string[];
+  offset: number;
+  limit: number;
+  /**
+   * The view a previous page came from. The records matching a filter are fixed when a view is
+   * made, so that labeling (which takes a record out of the queue) does not shift later pages;
+   * labels and notes in the rows are always current. Left out: a fresh view.
+   */
+  view?: string;
+}
+
+export interface ReviewRow {
+  id: number;
+  /** 1-based position in the round's whole ranking (not in the filtered list). */
+  rank: number;
+  score: number;
+  label: Label | null;
+  note: string | null;
+  /** File name of the import source. */
+  source: string;
+  sourceId: number;
+  line: number;
+  /** Values of the requested columns; null where the record lacks the field. */
+  columns: Record<string, FieldValue>;
+}
+
+export interface ReviewPage {
+  view: string;
+  round: number;
+  /** Records in the view (the filter's matches when the view was made). */
+  total: number;
+  offset: number;
+  rows: ReviewRow[];
+  /** Lowest and highest score of the round, for the score-range filter. */
+  scores: { min: number; max: number };
+}
+
+export interface RecordDetail {
+  id: number;
+  sourceId: number;
+  source: string;
+  line: number;
+  /** Seconds (epoch when the log says so); null when the record has no time. */
+  ts: number | null;
+  /** The record exactly as it came. */
+  raw: string;
+  /** Every field the record has, in the project's field order, with its role. */
+  fields: Array<{ name: string; value: FieldValue; role: Role }>;
+  label: Label | null;
+  note: string | null;
+  labeledBy: string | null;
+  labeledAt: string | null;
+  /** Every change of the label, oldest first. */
+  history: LabelHistoryRow[];
+  /** Ground truth from the import's label column, when there is one. */
+  truth: Label | null;
+  /** In the round asked for (default the newest); null before the first round or for a record it did not score. */
+  round: number | null;
+  score: number | null;
+  rank: number | null;
+}
+
+export interface LabelsSetResult {
+  /** Records whose label or note changed (an unchanged one writes no history). */
+  changed: number;
+  /** The project's label counts after the change. */
+  counts: LabelCounts;
+  /** The records as they are now. */
+  records: Array<{ id: number; label: Label | null; note: string | null }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rounds and charts.
+
+export interface RoundSummary extends RoundInfo {
+  /** RoSAS epochs trained (the most of any model of an ensemble); null for Isolation Forest. */
+  epochs: number | null;
+  /** RoSAS models whose scores were averaged (1: a single model); null for Isolation Forest. */
+  members: number | null;
+  /** Records labeled while this round's ranking was the newest (see DiscoveryCurve). */
+  reviewed: number;
+  /** Of those, the ones labeled anomaly. */
+  anomaliesFound: number;
+}
+
+export interface TrainRequest {
+  /** RoSAS epochs (default: the engine's). Tests and quick looks use a few. */
+  epochs?: number;
+  seed?: number;
+  /** auto (default): Isolation Forest until a record is labeled anomaly, RoSAS after. */
+  method?: TrainMethod;
+}
+
+export interface ScoreHistogram {
+  round: number;
+  min: number;
+  max: number;
+  /** bins + 1 edges, ascending. */
+  edges: number[];
+  /** Records per bin, by their current label. */
+  counts: { unlabeled: number[]; anomaly: number[]; normal: number[]; unsure: number[] };
+}
+
+/**
+ * Anomalies found against records reviewed: the labeled records in the order they were first
+ * labeled (x), and how many of them are labeled anomaly now (y). Each label counts for the round
+ * that was the newest when it was given (round 0: before the first round).
+ */
+export interface DiscoveryCurve {
+  reviewed: number;
+  found: number;
+  rounds: Array<{ round: number; reviewed: number; found: number; points: Array<[reviewed: number, found: number]> }>;
+}
+
+export interface PrecisionRecallRound {
+  round: number;
+  /** AUC-PR (average precision, as scikit-learn computes it) over every record with ground truth. */
+  averagePrecision: number;
+  /** The same over the records the round was not trained on; null when they hold one class only. */
+  heldOutAveragePrecision: number | null;
+  /** Precision and recall among the top k of the ranking, for k along it. */
+  points: Array<{ k: number; precision: number; recall: number }>;
+}
+
+export interface PrecisionRecall {
+  /** False when no record has ground truth (no label column at import) or it holds one class only. */
+  available: boolean;
+  records: number;
+  anomalies: number;
+  rounds: PrecisionRecallRound[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export.
+
+export interface ExportRequest {
+  format: ExportFormat;
+  /** Only labeled records (the findings), else every record. */
+  onlyLabeled: boolean;
+  /**
+   * Where to write. Serve mode: typed by the analyst, or left out for a file beside the project.
+   * Desktop: left out, a save dialog asks.
+   */
+  path?: string;
+  /** Rank and score of this round (default the newest). */
+  round?: number;
+  /** Replace a file that exists (else the call fails with 'exists'). */
+  overwrite?: boolean;
+}
+
+export interface ExportDone {
+  /** null: the save dialog was cancelled and nothing was written. */
+  file: string | null;
+  format: ExportFormat;
+  records: number;
+  round: number | null;
+}
 
 /** Every call: name -> request and response. Requests and responses are plain JSON data. */
 export interface ApiCalls {
@@ -104,6 +335,26 @@ export interface ApiCalls {
   'dialog.openProject': { request: { create: boolean }; response: { path: string | null } };
   /** Native file dialog for log files (desktop only). Empty: cancelled. */
   'dialog.openFiles': { request: Empty; response: { paths: string[] } };
+  /** A page of a round's ranked records, filtered; read from the project, never all at once. */
+  'review.page': { request: ReviewPageRequest; response: ReviewPage };
+  /** Record ids of a range of a view (for a bulk selection reaching rows not loaded yet). */
+  'review.ids': { request: Omit<ReviewPageRequest, 'columns'>; response: { view: string; total: number; ids: number[] } };
+  /** The whole record: raw text, every field, its label with history, and its score in a round. */
+  'record.get': { request: { id: number; round?: number }; response: RecordDetail };
+  /** Which fields pushed the record's score up (or down) in a round. */
+  'record.explain': { request: { id: number; round?: number }; response: Explanation };
+  /** Sets (label null: removes) the label of records, saved before it returns, with its history. */
+  'labels.set': { request: { ids: number[]; label: Label | null; note?: string }; response: LabelsSetResult };
+  /** Every round, oldest first. */
+  'rounds.list': { request: Empty; response: RoundSummary[] };
+  'rounds.compare': { request: { a: number; b: number; k?: number }; response: RoundComparison };
+  /** Starts training the next round in the background; progress (with each epoch's losses) and the result arrive as job.* events. */
+  'rounds.train': { request: TrainRequest; response: { jobId: string } };
+  'charts.scoreHistogram': { request: { round?: number; bins: number }; response: ScoreHistogram };
+  'charts.discovery': { request: Empty; response: DiscoveryCurve };
+  'charts.precisionRecall': { request: Empty; response: PrecisionRecall };
+  /** Writes the records (or the labeled ones) to a CSV or NDJSON file. */
+  'export.run': { request: ExportRequest; response: ExportDone };
 }
 
 export type CallName = keyof ApiCalls;

@@ -2,16 +2,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RosasError } from '../core/errors';
+import { explainRecord } from '../core/explain/explain';
+import { exportRecords, type ExportFormat } from '../core/export/export';
 import { ROLES } from '../core/features/roles';
 import { previewFile } from '../core/ingest/preview';
 import { FORMATS } from '../core/ingest/types';
+import { labelCounts, labelsOf, setLabels } from '../core/labels/labels';
 import { setRoleOverride } from '../core/project/fields';
 import { projectInfo } from '../core/project/info';
+import { compareRounds, latestRound, resolveRound } from '../core/rounds/rounds';
 import { APP_VERSION } from '../core/version';
 import { ApiError } from './api-error';
+import { discoveryCurve, precisionRecall, roundSummaries, scoreHistogram } from './charts';
 import type { AppMode, CallName, CallRequest, CallResponse } from './contract';
 import { listQuarantine } from './quarantine';
 import type { RecentProjects } from './recent';
+import { recordDetail, reviewIds, reviewPage } from './review';
 import type { Session } from './session';
 
 /** Native dialogs, which only the desktop app has. */
@@ -20,6 +26,8 @@ export interface Dialogs {
   openProject(create: boolean): Promise<string | null>;
   /** The chosen log files; empty when cancelled. */
   openFiles(): Promise<string[]>;
+  /** Where to save an export (the dialog asks before replacing a file); null when cancelled. */
+  saveExport(defaultPath: string, format: ExportFormat): Promise<string | null>;
 }
 
 export interface HandlerContext {
@@ -27,6 +35,26 @@ export interface HandlerContext {
   session: Session;
   recent: RecentProjects;
   dialogs?: Dialogs;
+  /** Who labels, kept in the label history (default: this account's user name). */
+  author?: string;
+}
+
+/** The account's user name: the analyst at this machine (serve mode listens on 127.0.0.1 only). */
+export function defaultAuthor(): string {
+  try {
+    return os.userInfo().username || process.env.USER || 'analyst';
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'analyst';
+  }
+}
+
+/** An export's file name beside the project: <project>-<findings|records>-round<N>-<time>.<ext>. */
+export function defaultExportPath(projectPath: string, opts: { format: ExportFormat; onlyLabeled: boolean; round: number | null }, now = new Date()): string {
+  const base = path.basename(projectPath).replace(/\.rosas$/i, '');
+  const stamp = now.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
+  const what = opts.onlyLabeled ? 'findings' : 'records';
+  const round = opts.round === null ? '' : `-round${opts.round}`;
+  return path.join(path.dirname(projectPath), `${base}-${what}${round}-${stamp}.${opts.format === 'csv' ? 'csv' : 'ndjson'}`);
 }
 
 export type Handlers = { [K in CallName]: (request: CallRequest<K>) => Promise<CallResponse<K>> };
@@ -45,6 +73,8 @@ function unsupported(what: string): never {
 /** Every call of the contract, implemented once over the core; both transports call these. */
 export function createHandlers(ctx: HandlerContext): Handlers {
   const { session, recent } = ctx;
+  const author = ctx.author ?? defaultAuthor();
+  const db = () => session.current().db;
   const info = () => {
     const p = session.current();
     return projectInfo(p.db, p.path);
@@ -101,6 +131,63 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'dialog.openFiles': async () => {
       if (!ctx.dialogs) unsupported('the file dialog');
       return { paths: await ctx.dialogs.openFiles() };
+    },
+
+    'review.page': async (req) => reviewPage(db(), req),
+
+    'review.ids': async (req) => reviewIds(db(), req),
+
+    'record.get': async ({ id, round }) => recordDetail(db(), id, round),
+
+    'record.explain': async ({ id, round }) => explainRecord(db(), id, { round }),
+
+    'labels.set': async ({ ids, label, note }) => {
+      // An import holds the write lock for a whole file: a label would wait on it and fail. A
+      // training round writes only in its short save, which this waits for (busy_timeout).
+      session.refuseWhileBusy('save labels', ['train']);
+      const { changed } = setLabels(db(), ids, label, { author, ...(note !== undefined ? { note } : {}) });
+      const now = labelsOf(db(), ids);
+      const counts = labelCounts(db());
+      return {
+        changed,
+        counts,
+        records: [...new Set(ids)].map((id) => ({ id, label: now.get(id)?.label ?? null, note: now.get(id)?.note ?? null })),
+      };
+    },
+
+    'rounds.list': async () => roundSummaries(db()),
+
+    'rounds.compare': async ({ a, b, k }) => compareRounds(db(), a, b, k === undefined ? {} : { k }),
+
+    'rounds.train': async ({ epochs, seed, method }) => ({
+      jobId: session.startTrain({ ...(epochs !== undefined ? { epochs } : {}), ...(seed !== undefined ? { seed } : {}), ...(method !== undefined ? { method } : {}) }),
+    }),
+
+    'charts.scoreHistogram': async ({ round, bins }) => scoreHistogram(db(), { round, bins }),
+
+    'charts.discovery': async () => discoveryCurve(db()),
+
+    'charts.precisionRecall': async () => precisionRecall(db()),
+
+    'export.run': async ({ format, onlyLabeled, path: wanted, round, overwrite }) => {
+      const project = session.current();
+      const n = round !== undefined ? resolveRound(project.db, round) : latestRound(project.db);
+      const fallback = defaultExportPath(project.path, { format, onlyLabeled, round: n });
+      let out: string;
+      if (wanted !== undefined) {
+        out = userPath(wanted);
+        if (!overwrite && fs.existsSync(out) && !fs.statSync(out).isDirectory()) {
+          throw new ApiError('exists', `${out} exists already; choose another name or replace it`);
+        }
+      } else if (ctx.dialogs) {
+        const chosen = await ctx.dialogs.saveExport(fallback, format);
+        if (chosen === null) return { file: null, format, records: 0, round: n };
+        out = chosen;
+      } else {
+        out = fallback;
+      }
+      const r = await exportRecords(project.db, { out, format, onlyLabeled, ...(n !== null ? { round: n } : {}) });
+      return { file: r.file, format: r.format, records: r.records, round: r.round };
     },
   };
 }

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ImportOptions } from '../core/ingest/import';
 import { runJob as runJobInWorker } from '../core/jobs/run-job';
-import type { JobKind } from '../core/jobs/jobs';
+import type { JobKind, JobTypes } from '../core/jobs/jobs';
+import type { EpochFigures } from '../core/model/rosas/types';
 import { openProject, type Project } from '../core/project/project';
+import type { TrainRoundOptions } from '../core/rounds/train-round';
 import { ApiError, consoleLogger, toErrorData, type Logger } from './api-error';
-import type { EventName, EventPayload, JobProgress, RunningJob } from './contract';
+import type { EventName, EventPayload, JobFinishedEvent, JobProgress, JobProgressEvent, RunningJob } from './contract';
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -24,7 +26,11 @@ interface Job {
   controller: AbortController;
   done: Promise<void>;
   progress: JobProgress | null;
+  /** Training: each epoch's figures so far. */
+  epochs: EpochFigures[];
 }
+
+const JOB_WHAT: Record<JobKind, string> = { import: 'an import', train: 'a training round' };
 
 /**
  * What one UI (a window, or the page of `rosas serve`) has open: at most one project, held for
@@ -69,39 +75,58 @@ export class Session {
   }
 
   runningJobs(): RunningJob[] {
-    return [...this.jobs].map(([jobId, j]) => ({ jobId, kind: j.kind, progress: j.progress }) as RunningJob);
+    return [...this.jobs].map(([jobId, j]) => ({ jobId, kind: j.kind, progress: j.progress, ...(j.kind === 'train' ? { epochs: [...j.epochs] } : {}) }) as RunningJob);
   }
 
-  /** Writes from the main thread would wait on the job's transaction, so they are refused instead. */
-  refuseWhileBusy(what: string): void {
-    if (this.jobs.size) throw new ApiError('busy', `cannot ${what} while an import is running; wait for it to finish or cancel it`);
+  /**
+   * Writes from the main thread would wait on a job's transaction, so they are refused instead.
+   * `unless`: job kinds that hold no write lock while they run (training writes only in its short
+   * save at the end, which a write from here waits for), so the write may go ahead.
+   */
+  refuseWhileBusy(what: string, unless: JobKind[] = []): void {
+    for (const j of this.jobs.values()) {
+      if (unless.includes(j.kind)) continue;
+      throw new ApiError('busy', `cannot ${what} while ${JOB_WHAT[j.kind]} is running; wait for it to finish or cancel it`);
+    }
   }
 
   startImport(files: string[], options: ImportOptions): string {
     const project = this.current();
     this.refuseWhileBusy('start another import');
+    return this.start('import', { project: project.path, files, options });
+  }
+
+  /** Trains the next round in a worker; the analyst may keep labeling meanwhile. */
+  startTrain(options: TrainRoundOptions): string {
+    const project = this.current();
+    this.refuseWhileBusy('start training');
+    return this.start('train', { project: project.path, options });
+  }
+
+  private start<K extends JobKind>(kind: K, input: JobTypes[K]['input']): string {
     const jobId = randomUUID();
     const controller = new AbortController();
-    const job: Job = { kind: 'import', controller, progress: null, done: Promise.resolve() };
+    const job: Job = { kind, controller, progress: null, epochs: [], done: Promise.resolve() };
     const emit = this.opts.emit;
-    job.done = this.runJob(
-      'import',
-      { project: project.path, files, options },
-      {
-        signal: controller.signal,
-        onProgress: (progress) => {
-          job.progress = progress;
-          emit('job.progress', { jobId, kind: 'import', progress });
-        },
+    job.done = this.runJob(kind, input, {
+      signal: controller.signal,
+      onProgress: (progress) => {
+        job.progress = progress;
+        const training = kind === 'train' ? (progress as JobTypes['train']['progress']).training : undefined;
+        if (training) {
+          const { epochs: _most, members: _members, ...figures } = training;
+          job.epochs.push(figures);
+        }
+        emit('job.progress', { jobId, kind, progress } as JobProgressEvent);
       },
-    ).then(
+    }).then(
       (result) => {
         this.jobs.delete(jobId);
-        emit('job.finished', { jobId, kind: 'import', result });
+        emit('job.finished', { jobId, kind, result } as JobFinishedEvent);
       },
       (err: unknown) => {
         this.jobs.delete(jobId);
-        emit('job.finished', { jobId, kind: 'import', error: toErrorData(err, this.log, `import job ${jobId}`) });
+        emit('job.finished', { jobId, kind, error: toErrorData(err, this.log, `${kind} job ${jobId}`) } as JobFinishedEvent);
       },
     );
     this.jobs.set(jobId, job);

@@ -1,8 +1,11 @@
+import { EXPORT_FORMATS, type ExportFormat } from '../core/export/export';
 import { ROLES, type Role } from '../core/features/roles';
 import { FORMATS, type FormatName } from '../core/ingest/types';
+import { LABELS, type Label } from '../core/labels/labels';
+import { TRAIN_METHODS, type TrainMethod } from '../core/rounds/train-round';
 import { ApiError } from './api-error';
 import { isCallName } from './calls';
-import type { CallName, CallRequest, ImportOptions } from './contract';
+import type { CallName, CallRequest, FieldFilter, ImportOptions, LabelFilter, ReviewFilter } from './contract';
 
 /**
  * Every request is checked here before a handler sees it: a page (or a compromised renderer) can
@@ -16,6 +19,9 @@ type Check<T> = (value: unknown, at: string) => T;
 const MAX_STRING = 4096;
 const MAX_FILES = 1000;
 const MAX_PAGE = 1000;
+/** Records labeled by one call (a bulk selection); the UI keeps selections under this. */
+export const MAX_LABEL_IDS = 50_000;
+const MAX_ID = Number.MAX_SAFE_INTEGER;
 
 function fail(at: string, what: string): never {
   throw new ApiError('invalid-argument', `${at} ${what}`);
@@ -46,6 +52,9 @@ const int =
     if (v < min || v > max) fail(at, `must be between ${min} and ${max}, got ${v}`);
     return v;
   };
+
+/** Any finite number (JSON has no NaN or Infinity, but a bridge could send them). */
+const num: Check<number> = (v, at) => (typeof v === 'number' && Number.isFinite(v) ? v : fail(at, `must be a number, got ${describe(v)}`));
 
 const oneOf =
   <T extends string>(values: readonly T[], what: string): Check<T> =>
@@ -135,6 +144,23 @@ const importOptions = obj<ImportOptions>({
   formatOptions: opt(record(scalar, 100)),
 });
 
+const id = int(1, MAX_ID);
+const round = int(1, MAX_ID);
+const LABEL_FILTERS: readonly LabelFilter[] = ['none', 'any', 'anomaly', 'normal', 'unsure', 'all'];
+const fieldFilter = obj<FieldFilter>({
+  field: str({ nonEmpty: true, max: 256 }),
+  op: oneOf<FieldFilter['op']>(['eq', 'contains'], 'operator'),
+  value: str({ max: 1024 }),
+});
+const reviewFilter = obj<ReviewFilter>({
+  label: opt(oneOf<LabelFilter>(LABEL_FILTERS, 'label filter')),
+  sourceId: opt(id),
+  scoreMin: opt(num),
+  scoreMax: opt(num),
+  fields: opt(list(fieldFilter, { max: 8 })),
+});
+const view = str({ nonEmpty: true, max: 100 });
+
 type Req<K extends CallName> = CallRequest<K>;
 
 export const validators: { [K in CallName]: Check<CallRequest<K>> } = {
@@ -151,6 +177,39 @@ export const validators: { [K in CallName]: Check<CallRequest<K>> } = {
   'quarantine.list': obj<Req<'quarantine.list'>>({ sourceId: opt(int(1, Number.MAX_SAFE_INTEGER)), offset: int(0, Number.MAX_SAFE_INTEGER), limit: int(1, MAX_PAGE) }),
   'dialog.openProject': obj<Req<'dialog.openProject'>>({ create: bool }),
   'dialog.openFiles': empty,
+  'review.page': obj<Req<'review.page'>>({
+    round: opt(round),
+    filter: reviewFilter,
+    columns: list(str({ nonEmpty: true, max: 256 }), { max: 64 }),
+    offset: int(0, MAX_ID),
+    limit: int(1, MAX_PAGE),
+    view: opt(view),
+  }),
+  'review.ids': obj<Req<'review.ids'>>({ round: opt(round), filter: reviewFilter, offset: int(0, MAX_ID), limit: int(1, MAX_LABEL_IDS), view: opt(view) }),
+  'record.get': obj<Req<'record.get'>>({ id, round: opt(round) }),
+  'record.explain': obj<Req<'record.explain'>>({ id, round: opt(round) }),
+  'labels.set': obj<Req<'labels.set'>>({
+    ids: list(id, { min: 1, max: MAX_LABEL_IDS }),
+    label: nullable(oneOf<Label>(LABELS, 'label')),
+    note: opt(str({ max: MAX_STRING })),
+  }),
+  'rounds.list': empty,
+  'rounds.compare': obj<Req<'rounds.compare'>>({ a: round, b: round, k: opt(int(1, MAX_ID)) }),
+  'rounds.train': obj<Req<'rounds.train'>>({
+    epochs: opt(int(1, 10_000)),
+    seed: opt(int(0, 0xffffffff)),
+    method: opt(oneOf<TrainMethod>(TRAIN_METHODS, 'training method')),
+  }),
+  'charts.scoreHistogram': obj<Req<'charts.scoreHistogram'>>({ round: opt(round), bins: int(2, 200) }),
+  'charts.discovery': empty,
+  'charts.precisionRecall': empty,
+  'export.run': obj<Req<'export.run'>>({
+    format: oneOf<ExportFormat>(EXPORT_FORMATS, 'export format'),
+    onlyLabeled: bool,
+    path: opt(path),
+    round: opt(round),
+    overwrite: opt(bool),
+  }),
 };
 
 /** Checks a call name and its payload; returns the payload as the handler will see it. */

@@ -9,6 +9,9 @@ import { serveCommand, usage as serveUsage } from './commands/serve';
 import { trainCommand, usage as trainUsage } from './commands/train';
 import { topCommand, usage as topUsage } from './commands/top';
 import { labelCommand, usage as labelUsage } from './commands/label';
+import { exportCommand, usage as exportUsage } from './commands/export';
+import { benchCommand, usage as benchUsage } from './commands/bench';
+import { simulateCommand, usage as simulateUsage } from './commands/simulate';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   import: { run: importCommand, usage: importUsage },
@@ -17,8 +20,11 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
   train: { run: trainCommand, usage: trainUsage },
   top: { run: topCommand, usage: topUsage },
   label: { run: labelCommand, usage: labelUsage },
+  export: { run: exportCommand, usage: exportUsage },
   explain: { run: explainCommand, usage: explainUsage },
   serve: { run: serveCommand, usage: serveUsage },
+  bench: { run: benchCommand, usage: benchUsage },
+  simulate: { run: simulateCommand, usage: simulateUsage },
 };
 
 const HELP = `RoSAS Workbench ${APP_VERSION}: rank log records by how anomalous they are, label, retrain.

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'format'
   | 'duplicate-source'
   | 'cancelled'
+  | 'training-diverged'
   | 'invalid-argument'
   | 'internal';
 

@@ -117,6 +117,11 @@ function nativeDialogs(win: BrowserWindow): Dialogs {
       const r = await dialog.showOpenDialog(win, { title: 'Import log files', properties: ['openFile', 'multiSelections'] });
       return r.canceled ? [] : r.filePaths;
     },
+    async saveExport(defaultPath, format) {
+      const filters = format === 'csv' ? [{ name: 'CSV', extensions: ['csv'] }] : [{ name: 'NDJSON', extensions: ['ndjson', 'jsonl'] }];
+      const r = await dialog.showSaveDialog(win, { title: 'Export records', defaultPath, filters, properties: ['createDirectory', 'showOverwriteConfirmation'] });
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
   };
 }
 
@@ -177,16 +182,20 @@ async function openHere(ctx: WindowContext, base: Handlers, req: Parameters<Hand
   return base['project.open'](req);
 }
 
-/** Closing mid-import asks first; then the import is cancelled and rolled back before the window goes. */
+/** Closing mid-job asks first; then the job is cancelled and rolled back before the window goes. */
 async function confirmClose(ctx: WindowContext): Promise<void> {
-  if (ctx.session.hasRunningJobs()) {
+  const running = ctx.session.runningJobs();
+  if (running.length) {
+    const training = running.some((j) => j.kind === 'train');
     const { response } = await dialog.showMessageBox(ctx.win, {
       type: 'question',
-      buttons: ['Keep working', 'Cancel import and close'],
+      buttons: ['Keep working', training ? 'Cancel training and close' : 'Cancel import and close'],
       defaultId: 0,
       cancelId: 0,
-      message: 'An import is still running.',
-      detail: 'Closing cancels it: the file being imported is rolled back; files already imported are kept.',
+      message: training ? 'A training round is still running.' : 'An import is still running.',
+      detail: training
+        ? 'Closing cancels it: no round is saved. Your labels are saved already and stay.'
+        : 'Closing cancels it: the file being imported is rolled back; files already imported are kept.',
     });
     if (response !== 1) {
       quitting = false;

@@ -1,4 +1,4 @@
-import type { AppInfo, ProjectInfo, RecentProject, Role } from '../../src-main/api/contract';
+import type { AppInfo, LabelCounts, ProjectInfo, RecentProject, Role } from '../../src-main/api/contract';
 import { ApiCallError, type Api } from './api';
 
 /** The message to show for a failed action; codes the UI handles itself never get here. */
@@ -74,6 +74,11 @@ export class AppState {
     return this.run(async () => {
       this.project = await this.api.invoke('fields.setRole', { name, role });
     });
+  }
+
+  /** Labels were saved: the counts shown everywhere follow without reloading the project. */
+  setLabelCounts(counts: LabelCounts): void {
+    if (this.project) this.project = { ...this.project, labels: { anomaly: counts.anomaly, normal: counts.normal, unsure: counts.unsure } };
   }
 
   dismissError(): void {

@@ -23,7 +23,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const env = { ...process.env, HOME: home, ROSAS_CONFIG_DIR: path.join(home, 'config'), XDG_CONFIG_HOME: path.join(home, '.config') };
   const server = spawn(process.execPath, ['dist-main/cli.js', 'serve', '--port', '0', '--json'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  server.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  // The server's log (internal errors are logged there, not shown in the page), kept for a failed run.
+  fs.mkdirSync(path.join(repo, 'test-results'), { recursive: true });
+  const log = fs.createWriteStream(path.join(repo, 'test-results', 'serve.log'));
+  server.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    log.write(c);
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`rosas serve printed no URL within 20 s\n${stderr}`)), 20_000);
     server.once('exit', (code) => reject(new Error(`rosas serve exited with ${code}\n${stderr}`)));
@@ -45,6 +51,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       server.kill('SIGTERM');
       await exited;
     }
+    log.end();
     fs.rmSync(home, { recursive: true, force: true });
   };
 }

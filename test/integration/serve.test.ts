@@ -159,4 +159,34 @@ describe('rosas serve', () => {
     expect(header.status).toBeUndefined();
     header.ws.close();
   });
+
+  it('carries the review calls: a round trained over HTTP, a page of it, a label, refused bad ones', async () => {
+    // The project of the test before is open and imported.
+    const ws = await connect({ protocols: ['rosas', `rosas-token.${TOKEN}`], origin: base });
+    const done = new Promise<{ payload: { result?: { round: number } } }>((resolve) =>
+      ws.ws.on('message', (data) => {
+        const msg = JSON.parse(String(data));
+        if (msg.event === 'job.finished') resolve(msg);
+      }),
+    );
+    expect((await api('rounds.train', {})).status).toBe(200);
+    expect((await done).payload.result?.round).toBe(1);
+    ws.ws.close();
+    const page = JSON.parse((await api('review.page', { filter: {}, columns: ['proto', '__proto__'], offset: 0, limit: 5 })).body);
+    expect(page).toMatchObject({ ok: true, value: { round: 1, total: 5663 } });
+    expect(page.value.rows).toHaveLength(5);
+    expect(Object.keys(page.value.rows[0].columns)).toEqual(['proto', '__proto__']);
+    const id = page.value.rows[0].id;
+    const labeled = await api('labels.set', { ids: [id], label: 'anomaly', note: '<script>x</script>' });
+    expect(labeled.status).toBe(200);
+    expect(JSON.parse(labeled.body).value.records).toEqual([{ id, label: 'anomaly', note: '<script>x</script>' }]);
+    // Bad payloads never reach the project.
+    expect((await api('labels.set', { ids: [id], label: 'evil' })).status).toBe(400);
+    expect((await api('labels.set', { ids: [id], label: 'normal', author: 'someone else' })).status).toBe(400);
+    expect((await api('review.page', { filter: { label: 'none' }, columns: [], offset: -1, limit: 5 })).status).toBe(400);
+    expect((await api('record.get', { id: 99_999_999 })).status).toBe(422);
+    expect((await api('export.run', { format: 'csv', onlyLabeled: true, path: path.join(dir, 'none', 'x.csv') })).status).toBe(422);
+    const record = JSON.parse((await api('record.get', { id })).body);
+    expect(record.value).toMatchObject({ id, label: 'anomaly', note: '<script>x</script>', history: [expect.objectContaining({ label: 'anomaly', previous: null })] });
+  });
 });

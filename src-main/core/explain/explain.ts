@@ -6,7 +6,8 @@ import { specById, type FeatureSpec } from '../features/spec';
 import type { FieldValue } from '../ingest/types';
 import { loadTf, type LoadedTf } from '../model/backend';
 import { scoreIsolationForest, type IsolationForest } from '../model/iforest';
-import { forward, weightsFromArray, weightList } from '../model/rosas/network';
+import { weightList } from '../model/rosas/network';
+import { ensembleScore, memberWeights } from '../model/rosas/score';
 import { getRound, resolveRound, roundModel, type StoredModel } from '../rounds/rounds';
 import { listFields } from '../project/fields';
 
@@ -127,13 +128,13 @@ async function integratedGradients(loaded: LoadedTf, model: Extract<StoredModel,
     const a = k / PATH_STEPS;
     for (let c = 0; c < dim; c++) path[k * dim + c] = typical[c]! + a * (x[c]! - typical[c]!);
   }
-  const weights = weightsFromArray(tf, model.topology, model.weights);
+  const members = memberWeights(tf, model);
   try {
     const [scores, grads] = tf.tidy(() => {
       const input = tf.tensor2d(path, [PATH_STEPS + 1, dim]);
-      const f = (t: TfCore.Tensor) => tf.sum(forward(tf, weights, t as TfCore.Tensor2D).score);
+      const f = (t: TfCore.Tensor) => tf.sum(ensembleScore(tf, members, t as TfCore.Tensor2D));
       const g = tf.grad(f)(input);
-      return [forward(tf, weights, input).score.dataSync(), g.dataSync()];
+      return [ensembleScore(tf, members, input).dataSync(), g.dataSync()];
     });
     const contributions = new Float32Array(dim);
     for (let c = 0; c < dim; c++) {
@@ -144,7 +145,7 @@ async function integratedGradients(loaded: LoadedTf, model: Extract<StoredModel,
     }
     return { score: scores[PATH_STEPS]!, typicalScore: scores[0]!, contributions };
   } finally {
-    tf.dispose(weightList(weights));
+    for (const w of members) tf.dispose(weightList(w));
   }
 }
 

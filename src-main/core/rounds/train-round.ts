@@ -29,10 +29,12 @@ export const TRAIN_METHODS: readonly TrainMethod[] = ['auto', 'rosas', 'iforest'
 export interface TrainRoundOptions {
   /** Seed of every random draw (default 42): the same labels and seed give the same round. */
   seed?: number;
-  /** RoSAS epochs (default: the engine's). Ignored by Isolation Forest. */
+  /** RoSAS epochs, exactly (default: the engine's label-free stopping). Ignored by Isolation Forest. */
   epochs?: number;
   /** auto (default): Isolation Forest without a labeled anomaly, else RoSAS. */
   method?: TrainMethod;
+  /** How RoSAS uses records confirmed normal (default: as anchors). */
+  normalsAs?: RosasOptions['normalsAs'];
 }
 
 export type TrainStage = 'features' | 'training' | 'scoring' | 'saving';
@@ -218,11 +220,16 @@ async function trainRosasRound(
   m: RecordMatrix,
   labels: TrainLabels,
   seed: number,
-  epochs: number | undefined,
+  opts: TrainRoundOptions,
   ctl: TrainControl,
   report: (p: TrainRoundProgress) => void,
 ): Promise<Trained> {
-  const options: RosasOptions = rosasOptions({ seed, ...(epochs !== undefined ? { epochs } : {}) });
+  // Asking for a number of epochs means exactly that many; otherwise the engine's label-free stopping.
+  const options: RosasOptions = rosasOptions({
+    seed,
+    ...(opts.epochs !== undefined ? { epochs: opts.epochs, stopping: 'fixed' as const } : {}),
+    ...(opts.normalsAs !== undefined ? { normalsAs: opts.normalsAs } : {}),
+  });
   const loaded = await loadTf();
   throwIfAborted(ctl.signal, 'training');
   report({ stage: 'training', method: 'rosas', done: 0, total: options.epochs });
@@ -242,8 +249,8 @@ async function trainRosasRound(
     topology: JSON.stringify(model.topology),
     weights: float32Blob(model.weights),
     history: model.history,
-    params: { rosas: options, steps: model.steps, skippedBackends: loaded.skipped },
-    epochs: options.epochs,
+    params: { rosas: options, steps: model.steps, epochsTrained: model.epochs, skippedBackends: loaded.skipped },
+    epochs: Math.max(...model.epochs),
   };
 }
 
@@ -289,7 +296,7 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
   throwIfAborted(ctl.signal, 'training');
 
   const trained =
-    method === 'iforest' ? await trainIsolationForest(m, seed, ctl, report) : await trainRosasRound(m, labels, seed, opts.epochs, ctl, report);
+    method === 'iforest' ? await trainIsolationForest(m, seed, ctl, report) : await trainRosasRound(m, labels, seed, opts, ctl, report);
   throwIfAborted(ctl.signal, 'training');
 
   // One float32 per record id in [1, maxId]; NaN where no record has that id.
@@ -301,7 +308,7 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
     byId[m.ids[r]! - 1] = s;
   }
   if (nonFinite > 0) {
-    throw new RosasError('internal', `${method} produced ${nonFinite} scores that are not numbers (training diverged?); no round was saved. Try another --seed.`);
+    throw new RosasError('training-diverged', `${method} training diverged: ${nonFinite} scores are not numbers; no round was saved and every label is kept. Train again with another seed or fewer epochs.`);
   }
 
   report({ stage: 'saving', method, done: 0, total: 1 });

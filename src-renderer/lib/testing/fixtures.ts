@@ -1,4 +1,4 @@
-import type { AppInfo, ImportPreview, ImportSummary, ProjectInfo } from '../../../src-main/api/contract';
+import type { AppInfo, ImportPreview, ImportSummary, ProjectInfo, RoundSummary } from '../../../src-main/api/contract';
 
 export const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -69,3 +69,28 @@ export function summary(overrides: Partial<ImportSummary> = {}): ImportSummary {
     ...overrides,
   };
 }
+
+export function roundSummary(round: number, over: Partial<RoundSummary> = {}): RoundSummary {
+  return {
+    round,
+    method: round === 1 ? 'iforest' : 'rosas',
+    createdAt: '2024-06-01T10:00:00.000Z',
+    featureSpecId: 1,
+    seed: 42,
+    backend: round === 1 ? 'js' : 'wasm',
+    params: {},
+    trainSeconds: 1,
+    scoreSeconds: 0.5,
+    labeledAnomalies: 0,
+    labeledNormals: 0,
+    snapshot: { anomaly: 0, normal: 0, unsure: 0 },
+    recordsScored: 100,
+    history: [],
+    epochs: round === 1 ? null : 5,
+    members: round === 1 ? null : 1,
+    reviewed: 0,
+    anomaliesFound: 0,
+    ...over,
+  };
+}
+

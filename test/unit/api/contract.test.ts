@@ -7,7 +7,8 @@ import type { RosasBridge } from '../../../src-main/api/contract';
 import { createHandlers } from '../../../src-main/api/handlers';
 import { RecentProjects } from '../../../src-main/api/recent';
 import { Session } from '../../../src-main/api/session';
-import { validators } from '../../../src-main/api/validate';
+import { validateRequest, validators } from '../../../src-main/api/validate';
+import { ApiError } from '../../../src-main/api/api-error';
 import { REPO, tempDir } from '../../helpers/samples';
 
 /** The keys of an interface in contract.ts, read from the source: the contract as written. */
@@ -51,6 +52,19 @@ describe('the contract', () => {
 
   it('has a validator for every call', () => {
     expect(sorted(Object.keys(validators))).toEqual(calls);
+  });
+
+  it('validates every call: a payload with a key the contract does not have is refused', () => {
+    for (const call of calls) {
+      let err: unknown;
+      try {
+        validateRequest(call, { notInTheContract: 1 });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, call).toBeInstanceOf(ApiError);
+      expect((err as ApiError).code, call).toBe('invalid-argument');
+    }
   });
 
   it('has a handler for every call', () => {

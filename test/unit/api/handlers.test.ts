@@ -23,10 +23,19 @@ function setup(opts: { runJob?: typeof runJob } = {}) {
   const dir = tempDir();
   const events: Array<{ event: EventName; payload: unknown }> = [];
   const finished: Array<(e: JobFinishedEvent) => void> = [];
+  const watchers: Array<{ test: (event: EventName, payload: unknown) => boolean; resolve: () => void }> = [];
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
     events.push({ event, payload });
     if (event === 'job.finished') for (const f of finished.splice(0)) f(payload as JobFinishedEvent);
+    for (const w of [...watchers]) {
+      if (w.test(event, payload)) {
+        watchers.splice(watchers.indexOf(w), 1);
+        w.resolve();
+      }
+    }
   };
+  /** Resolves at the first event that passes `test` from now on. */
+  const eventWhere = (test: (event: EventName, payload: unknown) => boolean) => new Promise<void>((resolve) => watchers.push({ test, resolve }));
   const log = vi.fn();
   const session = new Session({ emit, purpose: 'test', runJob: opts.runJob, log });
   const recent = new RecentProjects(path.join(dir, 'config'));
@@ -38,7 +47,7 @@ function setup(opts: { runJob?: typeof runJob } = {}) {
     return r.value as T;
   };
   const nextFinished = () => new Promise<JobFinishedEvent>((resolve) => finished.push(resolve));
-  return { dir, session, handlers, call, value, events, nextFinished, log, recent };
+  return { dir, session, handlers, call, value, events, nextFinished, eventWhere, log, recent };
 }
 
 const failure = (r: ApiResult<unknown>) => (r.ok ? null : r.error);
@@ -131,6 +140,72 @@ describe('handlers', () => {
     expect(session.hasRunningJobs()).toBe(false);
     expect(events.at(-1)).toMatchObject({ event: 'job.finished', payload: { result: { cancelled: true } } });
     expect(fs.existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('train a round in the background with per-epoch progress, while labels keep being saved', async () => {
+    const { dir, value, call, events, nextFinished, eventWhere, session } = setup();
+    const file = path.join(dir, 'train.rosas');
+    await value('project.open', { path: file, create: true });
+    let done = nextFinished();
+    await value('import.start', { files: [ZEEK], options: { labelColumn: 'label' } });
+    await done;
+
+    // Round 1: nothing labeled, Isolation Forest.
+    done = nextFinished();
+    const first = await value<{ jobId: string }>('rounds.train', {});
+    expect(await value('jobs.list')).toEqual([expect.objectContaining({ jobId: first.jobId, kind: 'train', epochs: [] })]);
+    // One job at a time; writes that would wait on a job are refused, labels are not.
+    expect(failure(await call('import.start', { files: [ZEEK], options: {} }))).toMatchObject({ code: 'busy', message: expect.stringContaining('training') });
+    expect(failure(await call('rounds.train', {}))?.code).toBe('busy');
+    expect(await done).toMatchObject({ jobId: first.jobId, kind: 'train', result: { round: 1, method: 'iforest' } });
+
+    const top = await value<{ rows: Array<{ id: number }> }>('review.page', { filter: {}, columns: [], offset: 0, limit: 10 });
+    await value('labels.set', { ids: [top.rows[0]!.id], label: 'anomaly' });
+    await value('labels.set', { ids: [top.rows[1]!.id], label: 'normal' });
+
+    // Round 2: RoSAS, a few epochs; the analyst labels while it trains.
+    done = nextFinished();
+    // Once the round has taken its snapshot of the labels (it is training), label another record.
+    const training = eventWhere((e, p) => e === 'job.progress' && (p as { progress: { stage: string } }).progress.stage === 'training');
+    const second = await value<{ jobId: string }>('rounds.train', { epochs: 3, seed: 7 });
+    await training;
+    const during = await call('labels.set', { ids: [top.rows[2]!.id], label: 'unsure', note: 'during training' });
+    expect(during.ok).toBe(true);
+    const finished = await done;
+    expect(finished).toMatchObject({ jobId: second.jobId, kind: 'train', result: { round: 2, method: 'rosas', epochs: 3, seed: 7 } });
+    expect(session.hasRunningJobs()).toBe(false);
+
+    type Figures = { member: number; members: number; epoch: number; lossTriplet: number; lossScore: number };
+    const epochs = events
+      .filter((e) => e.event === 'job.progress' && (e.payload as { jobId: string }).jobId === second.jobId)
+      .map((e) => (e.payload as { progress: { training?: Figures } }).progress.training)
+      .filter((t) => t !== undefined);
+    // Every model of the ensemble reports each of its 3 epochs.
+    const members = epochs[0]!.members;
+    expect(members).toBeGreaterThanOrEqual(1);
+    for (let m = 0; m < members; m++) expect(epochs.filter((t) => t.member === m).map((t) => t.epoch)).toEqual([1, 2, 3]);
+    expect(epochs.every((t) => Number.isFinite(t.lossTriplet) && Number.isFinite(t.lossScore))).toBe(true);
+
+    const rounds = await value<Array<{ round: number; method: string; epochs: number | null; snapshot: { anomaly: number; normal: number; unsure: number } }>>('rounds.list');
+    expect(rounds.map((r) => [r.round, r.method, r.epochs])).toEqual([[1, 'iforest', null], [2, 'rosas', 3]]);
+    // The label given during training is saved and kept for the next round, not this one.
+    expect(rounds[1]!.snapshot).toEqual({ anomaly: 1, normal: 1, unsure: 0 });
+    const detail = await value<{ label: string; note: string }>('record.get', { id: top.rows[2]!.id });
+    expect(detail).toMatchObject({ label: 'unsure', note: 'during training' });
+    const explained = await value<{ method: string; technique: string; fields: unknown[] }>('record.explain', { id: top.rows[0]!.id });
+    expect(explained).toMatchObject({ method: 'rosas', technique: 'integrated-gradients' });
+    await value('project.close');
+  }, 120_000);
+
+  it('refuse labels while an import runs, saying why', async () => {
+    let release!: () => void;
+    const fakeRun = vi.fn(() => new Promise((resolve) => (release = () => resolve({ imported: [], failed: [], cancelled: true })))) as unknown as typeof runJob;
+    const { dir, value, call } = setup({ runJob: fakeRun });
+    await value('project.open', { path: path.join(dir, 'p.rosas'), create: true });
+    await value('import.start', { files: [ZEEK], options: {} });
+    expect(failure(await call('labels.set', { ids: [1], label: 'anomaly' }))).toMatchObject({ code: 'busy', message: expect.stringContaining('import') });
+    release();
+    await value('project.close');
   });
 
   it('report internal errors generically and log them', async () => {

@@ -75,4 +75,48 @@ describe('validateRequest', () => {
     expect(Object.keys(roles.options.roles)).toEqual(['__proto__']);
     rejects('project.open', new (class { path = '/a'; })(), /must be an object/);
   });
+
+  it('checks the review, label, round, chart and export calls', () => {
+    expect(
+      validateRequest('review.page', {
+        round: 2,
+        filter: { label: 'any', sourceId: 1, scoreMin: -0.5, scoreMax: 1, fields: [{ field: 'proto', op: 'eq', value: 'udp' }] },
+        columns: ['ts', 'proto'],
+        offset: 999_900,
+        limit: 100,
+        view: 'v-1',
+      }).request,
+    ).toMatchObject({ round: 2, filter: { label: 'any', scoreMin: -0.5 }, limit: 100 });
+    expect(validateRequest('labels.set', { ids: [1, 2], label: null, note: '' }).request).toEqual({ ids: [1, 2], label: null, note: '' });
+    expect(validateRequest('rounds.train', {}).request).toEqual({});
+    expect(validateRequest('rounds.train', { epochs: 5, seed: 0, method: 'auto' }).request).toEqual({ epochs: 5, seed: 0, method: 'auto' });
+    expect(validateRequest('export.run', { format: 'ndjson', onlyLabeled: true, path: '~/out.ndjson', overwrite: true }).request).toMatchObject({ format: 'ndjson' });
+
+    rejects('review.page', { filter: {}, columns: [], offset: 0, limit: 1001 }, /limit must be between 1 and 1000/);
+    rejects('review.page', { filter: { label: 'maybe' }, columns: [], offset: 0, limit: 1 }, /must be a known label filter/);
+    rejects('review.page', { filter: { scoreMin: 'low' }, columns: [], offset: 0, limit: 1 }, /scoreMin must be a number/);
+    rejects('review.page', { filter: { fields: [{ field: 'a', op: 'regex', value: '.*' }] }, columns: [], offset: 0, limit: 1 }, /must be a known operator/);
+    rejects('review.page', { filter: { fields: [{ field: 'a', op: 'eq' }] }, columns: [], offset: 0, limit: 1 }, /missing "value"/);
+    rejects('review.page', { filter: { sql: '1=1' }, columns: [], offset: 0, limit: 1 }, /unknown key "sql"/);
+    rejects('review.page', { filter: {}, columns: Array(65).fill('x'), offset: 0, limit: 1 }, /at most 64 items/);
+    rejects('review.ids', { filter: {}, offset: 0, limit: 50_001 }, /limit must be between 1 and 50000/);
+    rejects('record.get', { id: 0 }, /id must be between 1/);
+    rejects('record.explain', { id: 1.5 }, /must be an integer/);
+    rejects('labels.set', { ids: [], label: 'anomaly' }, /at least 1/);
+    rejects('labels.set', { ids: [1], label: 'bad' }, /must be a known label/);
+    rejects('labels.set', { ids: [1] }, /missing "label"/);
+    rejects('labels.set', { ids: ['1'], label: 'normal' }, /ids\[0\] must be an integer/);
+    rejects('labels.set', { ids: Array(50_001).fill(1), label: 'normal' }, /at most 50000 items/);
+    rejects('labels.set', { ids: [1], label: 'normal', note: 'x'.repeat(5000) }, /longer than/);
+    rejects('labels.set', { ids: [1], label: 'normal', author: 'mallory' }, /unknown key "author"/);
+    rejects('rounds.train', { epochs: 0 }, /epochs must be between 1/);
+    rejects('rounds.train', { method: 'svm' }, /must be a known training method/);
+    rejects('rounds.train', { seed: -1 }, /seed must be between 0/);
+    rejects('rounds.compare', { a: 1 }, /missing "b"/);
+    rejects('charts.scoreHistogram', { bins: 1 }, /bins must be between 2 and 200/);
+    rejects('charts.discovery', { round: 1 }, /unknown key "round"/);
+    rejects('export.run', { format: 'xlsx', onlyLabeled: true }, /must be a known export format/);
+    rejects('export.run', { format: 'csv' }, /missing "onlyLabeled"/);
+    rejects('export.run', { format: 'csv', onlyLabeled: true, path: '' }, /must not be empty/);
+  });
 });

@@ -6,6 +6,7 @@ import { stepLoss } from '../../../src-main/core/model/rosas/loss';
 import { forward, initialWeights, layerViews, rosasTopology, weightCount, weightsFromArray, weightsFromTensors } from '../../../src-main/core/model/rosas/network';
 import { rosasOptions, scoreMatrix, trainRosas } from '../../../src-main/core/model/rosas/rosas';
 import { BatchSampler } from '../../../src-main/core/model/rosas/sampling';
+import { shouldStop } from '../../../src-main/core/model/rosas/train';
 import type { Matrix, TrainLabels } from '../../../src-main/core/model/rosas/types';
 import { rocAuc } from '../../../src-main/core/model/metrics';
 import { mulberry32 } from '../../../src-main/core/util/random';
@@ -200,7 +201,8 @@ describe('batch sampling', () => {
 
 describe('training and scoring', () => {
   const { data, y } = synthetic(2000, 8, 0.04, 11);
-  const opts = rosasOptions({ seed: 5, epochs: 8 });
+  // One model, a fixed length: the mechanics of a single training run.
+  const opts = rosasOptions({ seed: 5, epochs: 8, stopping: 'fixed', ensemble: 1 });
 
   it('learns to rank anomalies first, without leaking tensors', async () => {
     const loaded = await loadTf();
@@ -240,5 +242,85 @@ describe('training and scoring', () => {
   it('refuses to train without a labeled anomaly', async () => {
     const loaded = await loadTf();
     await expect(trainRosas(loaded, data, labelsFor(y, 0), opts)).rejects.toThrow(/at least one labeled anomaly/);
+  });
+});
+
+describe('dynamic weights when a loss reached zero', () => {
+  it('give a loss whose previous epoch mean is 0 no weight, as the reference does, instead of 0/0', async () => {
+    const { tf } = await loadTf();
+    const D = 3;
+    const t = rosasTopology(D, 8);
+    const w = initialWeights(t, 2);
+    const b = 2;
+    const n = 3 * b;
+    const z = new Float32Array(2 * n * D).fill(0.5);
+    const mix = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) mix[i * n + i] = 1;
+    const opts = rosasOptions({ batchSize: b, embedding: 8 });
+    const run = (previous: { triplet: number; score: number }) =>
+      tf.tidy(() => {
+        const p = stepLoss(tf, weightsFromArray(tf, t, w), { z: tf.tensor2d(z, [2 * n, D]), mix: tf.tensor2d(mix, [n, n]), target: tf.zeros([n, 1]) as TfCore.Tensor2D }, opts, previous);
+        return [p.total, p.weightTriplet, p.weightScore].map((s) => s.dataSync()[0]!);
+      });
+    const [total, wt, ws] = run({ triplet: 0, score: 0.4 });
+    expect(Number.isFinite(total!)).toBe(true);
+    expect(wt).toBe(0);
+    expect(ws).toBe(1);
+    const both = run({ triplet: 0, score: 0 });
+    expect(both[1]).toBe(0.5);
+    expect(both.every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('label-free stopping, weight averaging and ensembles', () => {
+  const figures = (triplets: number[]) => triplets.map((lossTriplet, i) => ({ member: 0, epoch: i + 1, lossTriplet, lossScore: 0.1, weightTriplet: 0.5, weightScore: 0.5, seconds: 0 }));
+
+  it('stops once the triplet loss is under the separation target, or stalls, never before minEpochs', () => {
+    const o = rosasOptions({ minEpochs: 4, separationTarget: 0.12, plateauWindow: 3, plateauDelta: 0.05, epochs: 50 });
+    expect(shouldStop(figures([0.9, 0.05, 0.05]), o)).toBe(false); // too early
+    expect(shouldStop(figures([0.9, 0.5, 0.3, 0.1]), o)).toBe(false); // 3-epoch mean 0.3
+    expect(shouldStop(figures([0.9, 0.5, 0.3, 0.1, 0.1, 0.1]), o)).toBe(true); // mean 0.1 < 0.12
+    expect(shouldStop(figures([0.9, 0.8, 0.7, 0.6, 0.5, 0.4]), o)).toBe(false); // still improving
+    expect(shouldStop(figures([0.5, 0.5, 0.5, 0.49, 0.5, 0.5]), o)).toBe(true); // stalled
+    expect(shouldStop(figures(Array(50).fill(0.9)), { ...o, stopping: 'fixed' })).toBe(true); // the most epochs
+    expect(shouldStop(figures(Array(49).fill(0.01)), { ...o, stopping: 'fixed' })).toBe(false);
+  });
+
+  const { data, y } = synthetic(1500, 8, 0.05, 12);
+  const base = rosasOptions({ seed: 9, epochs: 6, stopping: 'fixed', ensemble: 1 });
+
+  it('keeps averaged weights when asked, the last ones otherwise', async () => {
+    const loaded = await loadTf();
+    let last: Float32Array | null = null;
+    const raw = await trainRosas(loaded, data, labelsFor(y, 12), { ...base, weightAveraging: 0 }, { onEpoch: (_e, w) => void (last = w.slice()) });
+    expect(raw.weights).toEqual(last);
+    const averaged = await trainRosas(loaded, data, labelsFor(y, 12), { ...base, weightAveraging: 0.99 });
+    expect(averaged.weights).not.toEqual(raw.weights);
+    expect(rocAuc(await scoreMatrix(loaded, averaged, data), y)).toBeGreaterThan(0.9);
+  });
+
+  it('trains an ensemble of independently seeded models whose scores are averaged', async () => {
+    const loaded = await loadTf();
+    const before = loaded.tf.memory().numTensors;
+    const members: number[] = [];
+    const ensemble = await trainRosas(loaded, data, labelsFor(y, 12), { ...base, ensemble: 3 }, { onProgress: (p) => members.push(p.member) });
+    expect(ensemble.topology.members).toBe(3);
+    expect(ensemble.weights.length).toBe(3 * weightCount(ensemble.topology));
+    expect(ensemble.epochs).toEqual([6, 6, 6]);
+    expect([...new Set(members)]).toEqual([0, 1, 2]);
+    const single = (m: number) => ({ topology: { ...ensemble.topology, members: 1 }, weights: ensemble.weights.subarray(m * weightCount(ensemble.topology), (m + 1) * weightCount(ensemble.topology)) });
+    const each = await Promise.all([0, 1, 2].map((m) => scoreMatrix(loaded, single(m), data)));
+    const mean = await scoreMatrix(loaded, ensemble, data);
+    for (let i = 0; i < 50; i++) expect(mean[i]).toBeCloseTo((each[0]![i]! + each[1]![i]! + each[2]![i]!) / 3, 5);
+    expect(each[0]).not.toEqual(each[1]);
+    expect(loaded.tf.memory().numTensors).toBe(before);
+  });
+
+  it('with label-free stopping, trains between minEpochs and epochs', async () => {
+    const loaded = await loadTf();
+    const model = await trainRosas(loaded, data, labelsFor(y, 12), rosasOptions({ seed: 3, ensemble: 1, epochs: 40 }));
+    expect(model.epochs[0]).toBeGreaterThanOrEqual(8);
+    expect(model.epochs[0]).toBeLessThanOrEqual(40);
+    expect(model.history).toHaveLength(model.epochs[0]!);
   });
 });

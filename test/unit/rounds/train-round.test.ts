@@ -62,9 +62,10 @@ describe('trainRound', () => {
     const epochs: number[] = [];
     const r = await trainRound(p.db, { epochs: 2, seed: 3 }, { onProgress: (pr) => pr.training && epochs.push(pr.training.epoch) });
     expect(r).toMatchObject({ round: 2, method: 'rosas', epochs: 2, seed: 3, labeledAnomalies: 3, labeledNormals: 10, recordsScored: 300 });
-    expect(epochs).toEqual([1, 2]);
+    // Each of the engine's ensemble members reports its epochs.
+    expect(epochs).toEqual([1, 2, 1, 2, 1, 2]);
     const info = getRound(p.db, 2);
-    expect(info.history).toHaveLength(2);
+    expect(info.history).toHaveLength(6);
     expect(info.params).toMatchObject({ rosas: { epochs: 2, seed: 3 } });
     expect(info.backend).toBe(r.backend);
     expect(roundLabels(p.db, 2).size).toBe(13);

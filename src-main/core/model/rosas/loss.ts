@@ -57,10 +57,16 @@ export function stepLoss(tf: Tf, w: Weights, t: StepTensors, opts: RosasOptions,
   const dAN = tf.slice(dist, [b], [b]);
   const triplet = tf.mean(tf.relu(tf.add(tf.sub(dAP, dAN), opts.margin)));
   const summed = tf.sum(tf.reshape(tf.slice(embedding, [0, 0], [n, -1]), [3, b, -1]), 0);
-  const embeddingNorm = tf.sqrt(tf.sum(tf.square(summed)));
+  // sqrt(0) has no gradient (PyTorch's norm takes 0 there); the 1e-12 keeps it finite when the
+  // embeddings collapse, and moves the value by at most 1e-6.
+  const embeddingNorm = tf.sqrt(tf.add(tf.sum(tf.square(summed)), 1e-12));
 
-  const aT = tf.exp(tf.div(triplet, opts.temperature * previous.triplet));
-  const aS = tf.exp(tf.div(scoreLoss, opts.temperature * previous.score));
+  // A previous mean of 0 (every triplet met the margin all epoch) gives that loss weight 0 for the
+  // next epoch, as the reference does; if both are 0 (the reference divides by zero there) the
+  // two losses share the weight equally.
+  const bothZero = previous.triplet === 0 && previous.score === 0;
+  const aT = bothZero ? tf.scalar(1) : previous.triplet === 0 ? tf.scalar(0) : tf.exp(tf.div(triplet, opts.temperature * previous.triplet));
+  const aS = bothZero ? tf.scalar(1) : previous.score === 0 ? tf.scalar(0) : tf.exp(tf.div(scoreLoss, opts.temperature * previous.score));
   const sum = tf.add(aT, aS);
   const weightTriplet = tf.div(aT, sum);
   const weightScore = tf.div(aS, sum);

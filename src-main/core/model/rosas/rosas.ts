@@ -1,17 +1,26 @@
 import type { RosasOptions } from './types';
 
-export { trainRosas } from './train';
+export { trainRosas } from './ensemble';
 export { scoreMatrix } from './score';
 export { rosasTopology } from './network';
 
 /**
- * The reference code's settings (configs.yaml and RoSAS.py), except the training length: the
- * reference trains up to 200 epochs and early-stops on a labeled validation split that an analyst
- * does not have. See docs/rosas-reference.md and the engine benchmark for the label-free choice.
+ * The reference code's settings (configs.yaml and RoSAS.py), except how long to train and which
+ * weights to keep: the reference trains up to 200 epochs and early-stops on a labeled validation
+ * split that an analyst does not have. Here training stops when the labeled anomalies are
+ * separated in embedding space (or that stalls), and keeps averaged weights. See
+ * docs/rosas-reference.md ("What we do differently") and `npm run bench:engine` for the figures.
  */
 export const DEFAULT_ROSAS_OPTIONS: RosasOptions = {
   seed: 42,
   epochs: 200,
+  stopping: 'separation',
+  minEpochs: 8,
+  separationTarget: 0.12,
+  plateauWindow: 10,
+  plateauDelta: 0.05,
+  weightAveraging: 0.99,
+  ensemble: 3,
   batchesPerEpoch: 16,
   batchSize: 32,
   learningRate: 0.005,
@@ -25,9 +34,14 @@ export const DEFAULT_ROSAS_OPTIONS: RosasOptions = {
   normalsAs: 'anchors',
 };
 
+/** The reference code's own behaviour without its labeled early stopping: 200 epochs, last weights. */
+export const REFERENCE_NO_ES: Partial<RosasOptions> = { stopping: 'fixed', epochs: 200, weightAveraging: 0, ensemble: 1 };
+
 export function rosasOptions(partial: Partial<RosasOptions> = {}): RosasOptions {
   const o = { ...DEFAULT_ROSAS_OPTIONS, ...partial };
   if (!Number.isInteger(o.k) || o.k < 2) throw new Error(`k must be an integer ≥ 2, got ${o.k}`);
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new Error(`epochs must be an integer ≥ 1, got ${o.epochs}`);
+  if (!Number.isInteger(o.ensemble) || o.ensemble < 1) throw new Error(`ensemble must be an integer ≥ 1, got ${o.ensemble}`);
+  if (!(o.weightAveraging >= 0 && o.weightAveraging < 1)) throw new Error(`weightAveraging must be in [0, 1), got ${o.weightAveraging}`);
   return o;
 }

@@ -1,7 +1,8 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { CancelledError } from '../../errors';
-import type { LoadedTf } from '../backend';
-import { forward, weightList, weightsFromArray } from './network';
+import type * as TfCore from '@tensorflow/tfjs-core';
+import type { LoadedTf, Tf } from '../backend';
+import { forward, weightCount, weightList, weightsFromArray, type Weights } from './network';
 import type { Matrix, TrainedModel } from './types';
 
 /** Rows per forward pass: large enough to amortise per-op overhead, small enough for cache. */
@@ -16,14 +17,14 @@ export async function scoreMatrix(
 ): Promise<Float32Array> {
   const { tf } = loaded;
   if (data.dim !== model.topology.inputDim) throw new Error(`model expects ${model.topology.inputDim} features, data has ${data.dim}`);
-  const weights = weightsFromArray(tf, model.topology, model.weights);
+  const ensemble = memberWeights(tf, model);
   const out = new Float32Array(data.rows);
   const chunk = opts.chunkRows ?? CHUNK_ROWS;
   try {
     for (let start = 0; start < data.rows; start += chunk) {
       if (opts.signal?.aborted) throw new CancelledError('scoring');
       const rows = Math.min(chunk, data.rows - start);
-      const scores = tf.tidy(() => forward(tf, weights, tf.tensor2d(data.x.subarray(start * data.dim, (start + rows) * data.dim), [rows, data.dim])).score);
+      const scores = tf.tidy(() => ensembleScore(tf, ensemble, tf.tensor2d(data.x.subarray(start * data.dim, (start + rows) * data.dim), [rows, data.dim])));
       out.set((await scores.data()) as Float32Array, start);
       scores.dispose();
       opts.onProgress?.(start + rows, data.rows);
@@ -31,6 +32,20 @@ export async function scoreMatrix(
     }
     return out;
   } finally {
-    for (const t of weightList(weights)) t.dispose();
+    for (const w of ensemble) tf.dispose(weightList(w));
   }
+}
+
+/** The mean score of an ensemble's members (one member: its score). */
+export function ensembleScore(tf: Tf, members: Weights[], x: TfCore.Tensor2D): TfCore.Tensor2D {
+  if (members.length === 1) return forward(tf, members[0]!, x).score;
+  return tf.div(tf.addN(members.map((w) => forward(tf, w, x).score)), members.length) as TfCore.Tensor2D;
+}
+
+/** The weights of each member of a stored model, as tensors (dispose with weightList). */
+export function memberWeights(tf: Tf, model: Pick<TrainedModel, 'topology' | 'weights'>): Weights[] {
+  const per = weightCount(model.topology);
+  const members = model.topology.members ?? 1;
+  if (model.weights.length !== members * per) throw new Error(`model has ${model.weights.length} weights, ${members} × ${per} expected`);
+  return Array.from({ length: model.topology.members ?? 1 }, (_, m) => weightsFromArray(tf, model.topology, model.weights.subarray(m * per, (m + 1) * per)));
 }

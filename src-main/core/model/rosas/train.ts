@@ -12,22 +12,37 @@ import type { EpochFigures, Matrix, RosasOptions, TrainedModel, TrainLabels, Tra
 /** Separate streams for initialisation and sampling, so changing one never shifts the other. */
 const SAMPLING_STREAM = 0x9e3779b9;
 
+export interface TrainControl {
+  signal?: AbortSignal;
+  onProgress?: (p: TrainProgress) => void;
+  /** After each epoch, with the weights the model would keep now (a view: copy to keep). */
+  onEpoch?: (epoch: number, weights: Float32Array, member: number) => void | Promise<void>;
+}
+
+/** Whether training should stop after this epoch (see Stopping in types.ts). */
+export function shouldStop(history: EpochFigures[], opts: RosasOptions): boolean {
+  const e = history.length;
+  if (e >= opts.epochs) return true;
+  if (opts.stopping === 'fixed' || e < opts.minEpochs) return false;
+  const triplet = history.map((h) => h.lossTriplet);
+  const mean = (from: number, to: number) => triplet.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
+  if (mean(Math.max(0, e - 3), e) < opts.separationTarget * opts.margin) return true;
+  const w = opts.plateauWindow;
+  return e >= 2 * w && mean(e - w, e) > (1 - opts.plateauDelta) * mean(e - 2 * w, e - w);
+}
+
 /**
- * Trains RoSAS as the authors' code does (see docs/rosas-reference.md), epoch by epoch, without
- * a labeled validation split: it runs `epochs` epochs of `batchesPerEpoch` steps and keeps the
- * final weights. Deterministic for a seed on a given backend.
+ * Trains one RoSAS model as the authors' code does (see docs/rosas-reference.md), epoch by epoch,
+ * without a labeled validation split: `opts.stopping` says when to stop, `opts.weightAveraging`
+ * which weights to keep. Deterministic for a seed on a given backend.
  */
-export async function trainRosas(
+export async function trainRosasMember(
   loaded: LoadedTf,
   data: Matrix,
   labels: TrainLabels,
   opts: RosasOptions,
-  ctl: {
-    signal?: AbortSignal;
-    onProgress?: (p: TrainProgress) => void;
-    /** After each epoch, with the current weights (a view: copy to keep). */
-    onEpoch?: (epoch: number, weights: Float32Array) => void | Promise<void>;
-  } = {},
+  ctl: TrainControl = {},
+  member = 0,
 ): Promise<TrainedModel> {
   const { tf } = loaded;
   const started = performance.now();
@@ -36,6 +51,9 @@ export async function trainRosas(
   // The weights live in plain memory between steps; each step uploads them and reads gradients back.
   const values = initialWeights(topology, opts.seed);
   const params = layerViews(topology, values);
+  // The averaged weights (Polyak): what the model keeps when weightAveraging > 0.
+  const averaged = values.slice();
+  const decay = opts.weightAveraging;
   const shapes = topology.layers.map((l) => l.shape);
   const adam = new Adam(
     params.map((p) => p.length),
@@ -49,7 +67,7 @@ export async function trainRosas(
   let steps = 0;
   let stepFigures: TfCore.Tensor | undefined;
   try {
-    for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    for (let epoch = 1; ; epoch++) {
       const epochStart = performance.now();
       const sums = { triplet: 0, score: 0, weightTriplet: 0, weightScore: 0 };
       for (let s = 0; s < opts.batchesPerEpoch; s++) {
@@ -68,6 +86,7 @@ export async function trainRosas(
           return lossOf(params.map((p, k) => tf.tensor(p, shapes[k], 'float32'))).map((g) => g.dataSync());
         });
         adam.step(params, grads);
+        if (decay > 0) for (let i = 0; i < values.length; i++) averaged[i] = decay * averaged[i]! + (1 - decay) * values[i]!;
         const [lt, ls, wt, ws] = stepFigures!.dataSync();
         stepFigures!.dispose();
         stepFigures = undefined;
@@ -81,6 +100,7 @@ export async function trainRosas(
       previous.triplet = sums.triplet / k;
       previous.score = sums.score / k;
       const figures: EpochFigures = {
+        member,
         epoch,
         lossTriplet: previous.triplet,
         lossScore: previous.score,
@@ -89,14 +109,16 @@ export async function trainRosas(
         seconds: (performance.now() - epochStart) / 1000,
       };
       history.push(figures);
-      ctl.onProgress?.({ ...figures, epochs: opts.epochs });
-      await ctl.onEpoch?.(epoch, values);
+      ctl.onProgress?.({ ...figures, epochs: opts.epochs, members: opts.ensemble });
+      await ctl.onEpoch?.(epoch, decay > 0 ? averaged : values, member);
       // Lets a cancel message reach a worker thread between epochs.
       await yieldToLoop();
+      if (shouldStop(history, opts)) break;
     }
     return {
       topology,
-      weights: values,
+      weights: decay > 0 ? averaged : values,
+      epochs: [history.length],
       history,
       backend: loaded.backend,
       trainSeconds: (performance.now() - started) / 1000,

@@ -20,10 +20,35 @@ export interface TrainLabels {
   unlabeled: Int32Array;
 }
 
+/**
+ * When training stops. The reference early-stops on a labeled validation split, which an analyst
+ * does not have:
+ * - `fixed`: exactly `epochs` epochs (the reference run without early stopping);
+ * - `separation` (label-free): stop once the labeled anomalies are separated from the unlabeled
+ *   rows in embedding space — the epoch-mean triplet loss, over the last 3 epochs, falls below
+ *   `separationTarget` × margin — or once that separation stops improving (its mean over the last
+ *   `plateauWindow` epochs is less than `plateauDelta` below the window before); never before
+ *   `minEpochs`, never after `epochs`.
+ */
+export type Stopping = 'fixed' | 'separation';
+
 export interface RosasOptions {
   seed: number;
-  /** Training length; see DEFAULT_ROSAS_OPTIONS for the label-free default. */
+  /** Training length: the number of epochs for `fixed`, the most for `separation`. */
   epochs: number;
+  stopping: Stopping;
+  minEpochs: number;
+  separationTarget: number;
+  plateauWindow: number;
+  plateauDelta: number;
+  /**
+   * Polyak averaging: the model kept is an exponential moving average of the weights over the
+   * steps (decay per step), which steadies the epoch-to-epoch swings of the ranking. 0 = the
+   * reference's last weights.
+   */
+  weightAveraging: number;
+  /** Independently seeded models whose scores are averaged (1 = a single model, as the reference). */
+  ensemble: number;
   batchesPerEpoch: number;
   batchSize: number;
   learningRate: number;
@@ -46,6 +71,8 @@ export interface RosasOptions {
 }
 
 export interface EpochFigures {
+  /** Which model of an ensemble (0-based). */
+  member: number;
   epoch: number;
   /** Mean triplet (feature) loss L' over the epoch's batches. */
   lossTriplet: number;
@@ -58,7 +85,9 @@ export interface EpochFigures {
 }
 
 export interface TrainProgress extends EpochFigures {
+  /** The most epochs this member may train (it may stop earlier: see Stopping). */
   epochs: number;
+  members: number;
 }
 
 /** Layer shapes in the order their values are stored in `TrainedModel.weights`. */
@@ -67,13 +96,17 @@ export interface Topology {
   version: 1;
   inputDim: number;
   layers: Array<{ name: string; shape: number[] }>;
+  /** Models in the ensemble; their weights follow one another in `weights`. Absent = 1. */
+  members?: number;
 }
 
 export interface TrainedModel {
   topology: Topology;
-  /** All weights, concatenated in topology order. */
+  /** All weights, concatenated in topology order (member after member for an ensemble). */
   weights: Float32Array;
   history: EpochFigures[];
+  /** Epochs each member trained. */
+  epochs: number[];
   backend: string;
   trainSeconds: number;
   steps: number;

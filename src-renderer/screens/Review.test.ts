@@ -1,0 +1,142 @@
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
+import { tick } from 'svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ReviewState } from '../lib/review-state.svelte';
+import { RoundsState } from '../lib/rounds-state.svelte';
+import { FakeApi } from '../lib/testing/fake-api';
+import { project, roundSummary } from '../lib/testing/fixtures';
+import { reviewBackend } from '../lib/testing/review-fixtures';
+import Review from './Review.svelte';
+
+afterEach(cleanup);
+const flush = async () => {
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+    await tick();
+  }
+};
+
+async function setup(opts: { importing?: boolean } = {}) {
+  const api = new FakeApi();
+  const backend = reviewBackend(api, 500);
+  api.answer('rounds.list', [roundSummary(1), roundSummary(2)]);
+  const review = new ReviewState(api);
+  const rounds = new RoundsState(api);
+  rounds.rounds = [roundSummary(1), roundSummary(2)];
+  review.columns = ['id.orig_h', 'proto'];
+  await review.load();
+  const p = project({
+    records: 500,
+    rounds: 2,
+    sources: [],
+    fields: ['id.orig_h', 'proto'].map((name) => ({ name, type: 'string', role: 'categorical', inferredRole: 'categorical', roleOverride: null, why: '', present: 1, distinct: 1 })),
+  });
+  const r = render(Review, { review, rounds, project: p, defaults: ['proto'], importing: opts.importing ?? false, height: 334, oncolumns: () => {}, onimport: () => {} });
+  await flush();
+  /** A key pressed where the focus is (the grid, at first). */
+  const press = async (key: string, init: KeyboardEventInit = {}) => {
+    await fireEvent.keyDown(document.activeElement ?? document.body, { key, ...init });
+    await flush();
+  };
+  return { ...r, api, review, press, backend };
+}
+
+describe('Review screen keyboard', () => {
+  it('focuses the table, moves with j/k and labels from the keys, one record after another', async () => {
+    const { api, review, press } = await setup();
+    expect(document.activeElement?.getAttribute('role')).toBe('grid');
+    await press('j');
+    await press('j');
+    await press('k');
+    expect(review.cursor).toBe(1);
+    await press('a');
+    await press('n');
+    await press('u');
+    expect(api.requestsOf('labels.set')).toEqual([
+      { ids: [1002], label: 'anomaly' },
+      { ids: [1003], label: 'normal' },
+      { ids: [1004], label: 'unsure' },
+    ]);
+    expect(review.cursor).toBe(4);
+    const grid = screen.getByRole('grid');
+    expect(within(grid).getAllByText('anomaly')).toHaveLength(1);
+    await press('ArrowUp');
+    await press('Backspace');
+    expect(api.requestsOf('labels.set').at(-1)).toEqual({ ids: [1004], label: null });
+  });
+
+  it('labels a Shift+j range in one call', async () => {
+    const { api, press, review } = await setup();
+    await press('J', { shiftKey: true });
+    await press('J', { shiftKey: true });
+    expect(review.selection.size).toBe(3);
+    expect(screen.getByText('Label 3 selected:')).toBeTruthy();
+    await press('n');
+    expect(api.requestsOf('labels.set')).toEqual([{ ids: [1001, 1002, 1003], label: 'normal' }]);
+  });
+
+  it('opens the record with Enter, shows why it scored high, closes with Escape', async () => {
+    const { press, container } = await setup();
+    await press('j');
+    await press('Enter');
+    const pane = screen.getByRole('complementary');
+    expect(within(pane).getByRole('heading', { name: /Record 1002/ })).toBeTruthy();
+    expect(within(pane).getByText('raw line of 1002')).toBeTruthy();
+    const up = within(pane).getByRole('list', { name: 'Fields that pushed the score up' });
+    expect(within(up).getAllByRole('listitem').map((li) => li.textContent)).toEqual([expect.stringContaining('proto'), expect.stringContaining('id.orig_h')]);
+    expect(within(pane).getByRole('list', { name: 'Fields that held the score down' }).textContent).toContain('(none)');
+    await press('Escape');
+    expect(screen.queryByRole('complementary')).toBeNull();
+    expect(document.activeElement?.getAttribute('role')).toBe('grid');
+    expect(container.querySelector('.body.split')).toBeNull();
+  });
+
+  it('writes a note from the keyboard: e, type, Escape back, then a label takes it along', async () => {
+    const { api, press } = await setup();
+    await press('e');
+    const note = screen.getByLabelText(/^Note/) as HTMLInputElement;
+    expect(document.activeElement).toBe(note);
+    await fireEvent.input(note, { target: { value: 'seen before: scanner' } });
+    // Keys typed into the note are text, not commands.
+    await press('a');
+    expect(api.requestsOf('labels.set')).toHaveLength(0);
+    await press('Enter');
+    expect(screen.getByRole('status').textContent).toMatch(/Pick a label/);
+    await press('Escape');
+    expect(document.activeElement?.getAttribute('role')).toBe('grid');
+    await press('a');
+    expect(api.requestsOf('labels.set')).toEqual([{ ids: [1001], label: 'anomaly', note: 'seen before: scanner' }]);
+  });
+
+  it('/ goes to the filter; typing there filters, not labels; Escape comes back', async () => {
+    const { api, press, review } = await setup();
+    await press('/');
+    const value = screen.getByLabelText(/^Value/) as HTMLInputElement;
+    expect(document.activeElement).toBe(value);
+    await press('a');
+    expect(api.requestsOf('labels.set')).toHaveLength(0);
+    await fireEvent.change(screen.getByLabelText('Field'), { target: { value: 'proto' } });
+    await fireEvent.input(value, { target: { value: 'udp' } });
+    await fireEvent.submit(value.form!);
+    await flush();
+    expect(review.filter).toEqual({ label: 'none', fields: [{ field: 'proto', op: 'contains', value: 'udp' }] });
+    expect(api.requestsOf('review.page').at(-1)).toMatchObject({ filter: { fields: [{ field: 'proto', op: 'contains', value: 'udp' }] }, offset: 0 });
+    await press('Escape');
+    expect(document.activeElement?.getAttribute('role')).toBe('grid');
+  });
+
+  it('shows the keys with ?', async () => {
+    const { press } = await setup();
+    await press('?', { shiftKey: true });
+    expect(screen.getByRole('heading', { name: 'Keyboard' })).toBeTruthy();
+    await press('?', { shiftKey: true });
+    expect(screen.queryByRole('heading', { name: 'Keyboard' })).toBeNull();
+  });
+
+  it('refuses to label while an import runs, saying nothing was changed', async () => {
+    const { api, press } = await setup({ importing: true });
+    await press('a');
+    expect(api.requestsOf('labels.set')).toHaveLength(0);
+    expect(screen.getByRole('alert').textContent).toMatch(/while an import is running.*Nothing was changed/);
+  });
+});
