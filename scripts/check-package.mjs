@@ -34,11 +34,14 @@ try {
   if (!fs.existsSync(asarFile)) problems.push(`no app.asar in ${resources}`);
   const native = path.join(resources, 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   if (!fs.existsSync(native)) problems.push('better_sqlite3.node is not in app.asar.unpacked (native modules cannot load from inside app.asar)');
+  // The bundled TensorFlow.js loads its WebAssembly from the backend package's dist folder.
+  const wasm = path.join(resources, 'app.asar.unpacked', 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist', 'tfjs-backend-wasm-simd.wasm');
+  if (!fs.existsSync(wasm)) problems.push('tfjs-backend-wasm-simd.wasm is not in app.asar.unpacked (the engine could not load its WebAssembly backend)');
 
   if (fs.existsSync(asarFile)) {
     const asar = require('@electron/asar');
     const inside = new Set(asar.listPackage(asarFile, {}).map((p) => p.replaceAll('\\', '/')));
-    for (const want of ['/package.json', '/dist-main/electron-main.js', '/dist-main/preload.cjs', '/dist-main/job-worker.js', '/dist-main/cli.js', '/dist-renderer/index.html', '/migrations/0001-initial.sql', '/node_modules/ws/package.json']) {
+    for (const want of ['/package.json', '/dist-main/electron-main.js', '/dist-main/preload.cjs', '/dist-main/job-worker.js', '/dist-main/parse-worker.js', '/dist-main/cli.js', '/dist-renderer/index.html', '/migrations/0001-initial.sql', '/node_modules/ws/package.json']) {
       if (!inside.has(want)) problems.push(`${want} is missing from app.asar`);
     }
     for (const p of inside) {
@@ -53,7 +56,7 @@ try {
     console.error(`check:package failed:\n  ${problems.join('\n  ')}`);
     process.exitCode = 1;
   } else {
-    console.log('check:package: app.asar holds the app, and better_sqlite3.node sits in app.asar.unpacked');
+    console.log('check:package: app.asar holds the app; better_sqlite3.node and the TensorFlow.js WebAssembly sit in app.asar.unpacked');
   }
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -24,6 +24,8 @@ const steps = [
   ['type check', 'npm', ['run', '--silent', 'typecheck']],
   ['lint', 'npm', ['run', '--silent', 'lint']],
   ['build', 'npm', ['run', '--silent', 'build']],
+  // The installers' layout (app.asar, unpacked native and wasm files), without an Electron download.
+  ['package layout', 'node', ['scripts/check-package.mjs']],
   ['unit + integration tests', 'npx', ['vitest', 'run']],
   ['browser tests', 'npx', ['playwright', 'test']],
 ];

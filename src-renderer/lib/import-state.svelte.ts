@@ -1,11 +1,9 @@
-import type { FormatName, ImportFilesResult, ImportOptions, ImportPreview, JobFinishedEvent, JobProgressEvent, Role } from '../../src-main/api/contract';
+import type { FormatName, ImportFilesResult, ImportOptions, ImportPreview, Role } from '../../src-main/api/contract';
 import type { Api } from './api';
 import { messageOf } from './app-state.svelte';
+import { JobFollower, type JobFinishedOf, type JobProgressOf } from './job-follower.svelte';
 
 export type ImportStage = 'choose' | 'previewing' | 'preview' | 'running' | 'done';
-
-type ImportProgressEvent = Extract<JobProgressEvent, { kind: 'import' }>;
-type ImportFinishedEvent = Extract<JobFinishedEvent, { kind: 'import' }>;
 
 /**
  * One import, step by step: choose files, look at the preview and adjust roles and the
@@ -21,17 +19,13 @@ export class ImportState {
   roles = $state<Record<string, Role>>({});
   /** The field holding ground truth: kept for evaluation, never a feature. */
   labelColumn = $state<string | null>(null);
-  jobId = $state<string | null>(null);
-  progress = $state.raw<ImportProgressEvent['progress'] | null>(null);
+  progress = $state.raw<JobProgressOf<'import'> | null>(null);
   /** Records per second, smoothed. */
   rate = $state(0);
   result = $state.raw<ImportFilesResult | null>(null);
   error = $state<string | null>(null);
-  cancelling = $state(false);
 
-  private readonly unsubscribe: Array<() => void>;
-  /** Events of a job whose id the start call has not returned yet (a tiny file can finish first). */
-  private early: ImportFinishedEvent[] = [];
+  private readonly job: JobFollower<'import'>;
   private lastSample: { at: number; records: number } | null = null;
   private doneRecords = 0;
   private lastFileIndex = 0;
@@ -42,20 +36,19 @@ export class ImportState {
     private readonly onImported: () => void = () => {},
     private readonly now: () => number = () => Date.now(),
   ) {
-    this.unsubscribe = [
-      api.on('job.progress', (e) => {
-        if (e.kind === 'import' && e.jobId === this.jobId) this.onProgress(e.progress);
-      }),
-      api.on('job.finished', (e) => {
-        if (e.kind !== 'import') return;
-        if (e.jobId === this.jobId) this.onFinished(e);
-        else if (this.stage === 'running' && this.jobId === null) this.early.push(e);
-      }),
-    ];
+    this.job = new JobFollower(api, 'import', { progress: (e) => this.onProgress(e.progress), finished: (e) => this.onFinished(e) });
   }
 
   dispose(): void {
-    for (const u of this.unsubscribe) u();
+    this.job.dispose();
+  }
+
+  get jobId(): string | null {
+    return this.job.jobId;
+  }
+
+  get cancelling(): boolean {
+    return this.job.cancelling;
   }
 
   /** The role a field will get: the analyst's choice, else the inferred one. */
@@ -114,7 +107,7 @@ export class ImportState {
       const running = (await this.api.invoke('jobs.list')).find((j) => j.kind === 'import');
       if (!running || this.stage === 'running') return;
       this.stage = 'running';
-      this.jobId = running.jobId;
+      this.job.follow(running.jobId);
       if (running.progress) this.onProgress(running.progress);
     } catch (err) {
       this.error = messageOf(err);
@@ -147,18 +140,11 @@ export class ImportState {
     this.result = null;
     this.progress = null;
     this.rate = 0;
-    this.cancelling = false;
     this.lastSample = null;
     this.doneRecords = 0;
     this.lastFileIndex = 0;
-    this.jobId = null;
-    this.early = [];
     try {
-      const { jobId } = await this.api.invoke('import.start', { files: this.files, options: this.options() });
-      this.jobId = jobId;
-      const finished = this.early.find((e) => e.jobId === jobId);
-      this.early = [];
-      if (finished) this.onFinished(finished);
+      await this.job.start(() => this.api.invoke('import.start', { files: this.files, options: this.options() }));
     } catch (err) {
       this.error = messageOf(err);
       this.stage = 'preview';
@@ -166,13 +152,10 @@ export class ImportState {
   }
 
   async cancel(): Promise<void> {
-    if (!this.jobId) return;
-    this.cancelling = true;
     try {
-      await this.api.invoke('job.cancel', { jobId: this.jobId });
+      await this.job.cancel();
     } catch (err) {
       this.error = messageOf(err);
-      this.cancelling = false;
     }
   }
 
@@ -184,14 +167,13 @@ export class ImportState {
     this.preview = null;
     this.roles = {};
     this.labelColumn = null;
-    this.jobId = null;
+    this.job.forget();
     this.progress = null;
     this.result = null;
     this.error = null;
-    this.cancelling = false;
   }
 
-  private onProgress(p: ImportProgressEvent['progress']): void {
+  private onProgress(p: JobProgressOf<'import'>): void {
     const prev = this.progress;
     if (prev && p.fileIndex !== this.lastFileIndex) {
       // Each file counts its records from zero: keep the finished files' total.
@@ -207,8 +189,7 @@ export class ImportState {
     this.lastSample = sample;
   }
 
-  private onFinished(e: ImportFinishedEvent): void {
-    this.cancelling = false;
+  private onFinished(e: JobFinishedOf<'import'>): void {
     if ('error' in e) {
       this.error = e.error.message;
       this.stage = 'preview';

@@ -1,8 +1,6 @@
 import type {
   DiscoveryCurve,
   EpochFigures,
-  JobFinishedEvent,
-  JobProgressEvent,
   PrecisionRecall,
   RoundComparison,
   RoundSummary,
@@ -12,9 +10,7 @@ import type {
 } from '../../src-main/api/contract';
 import type { Api } from './api';
 import { messageOf } from './app-state.svelte';
-
-type TrainProgressEvent = Extract<JobProgressEvent, { kind: 'train' }>;
-type TrainFinishedEvent = Extract<JobFinishedEvent, { kind: 'train' }>;
+import { JobFollower, type JobFinishedOf, type JobProgressOf } from './job-follower.svelte';
 
 export const HISTOGRAM_BINS = 40;
 
@@ -35,12 +31,9 @@ export class RoundsState {
   loading = $state(false);
   error = $state<string | null>(null);
 
-  /** The training job, while one runs. */
-  jobId = $state<string | null>(null);
   training = $state(false);
   progress = $state.raw<TrainRoundProgress | null>(null);
   epochs = $state.raw<EpochFigures[]>([]);
-  cancelling = $state(false);
   /** The last round trained here, or why it failed. */
   result = $state.raw<TrainRoundResult | null>(null);
   trainError = $state<string | null>(null);
@@ -56,8 +49,8 @@ export class RoundsState {
   comparison = $state.raw<RoundComparison | null>(null);
   comparing = $state(false);
 
-  private readonly unsubscribe: Array<() => void>;
-  private early: TrainFinishedEvent[] = [];
+  /** The training job, while one runs. */
+  private readonly job: JobFollower<'train'>;
   /** The analyst asked for a number of epochs (else the engine stops when it has learned enough). */
   private fixedEpochs = false;
 
@@ -66,20 +59,19 @@ export class RoundsState {
     /** Called when a round was saved (reload the project, tell the review). */
     private readonly onTrained: (result: TrainRoundResult) => void = () => {},
   ) {
-    this.unsubscribe = [
-      api.on('job.progress', (e) => {
-        if (e.kind === 'train' && e.jobId === this.jobId) this.onProgress(e.progress);
-      }),
-      api.on('job.finished', (e) => {
-        if (e.kind !== 'train') return;
-        if (e.jobId === this.jobId) this.onFinished(e);
-        else if (this.training && this.jobId === null) this.early.push(e);
-      }),
-    ];
+    this.job = new JobFollower(api, 'train', { progress: (e) => this.onProgress(e.progress), finished: (e) => this.onFinished(e) });
   }
 
   dispose(): void {
-    for (const u of this.unsubscribe) u();
+    this.job.dispose();
+  }
+
+  get jobId(): string | null {
+    return this.job.jobId;
+  }
+
+  get cancelling(): boolean {
+    return this.job.cancelling;
   }
 
   get latest(): RoundSummary | null {
@@ -190,16 +182,9 @@ export class RoundsState {
     this.result = null;
     this.progress = null;
     this.epochs = [];
-    this.cancelling = false;
-    this.jobId = null;
-    this.early = [];
     this.fixedEpochs = epochs !== undefined;
     try {
-      const { jobId } = await this.api.invoke('rounds.train', epochs !== undefined ? { epochs } : {});
-      this.jobId = jobId;
-      const finished = this.early.find((e) => e.jobId === jobId);
-      this.early = [];
-      if (finished) this.onFinished(finished);
+      await this.job.start(() => this.api.invoke('rounds.train', epochs !== undefined ? { epochs } : {}));
       return true;
     } catch (err) {
       this.training = false;
@@ -209,13 +194,10 @@ export class RoundsState {
   }
 
   async cancel(): Promise<void> {
-    if (!this.jobId) return;
-    this.cancelling = true;
     try {
-      await this.api.invoke('job.cancel', { jobId: this.jobId });
+      await this.job.cancel();
     } catch (err) {
       this.trainError = messageOf(err);
-      this.cancelling = false;
     }
   }
 
@@ -225,7 +207,7 @@ export class RoundsState {
       const running = (await this.api.invoke('jobs.list')).find((j) => j.kind === 'train');
       if (!running || this.training) return;
       this.training = true;
-      this.jobId = running.jobId;
+      this.job.follow(running.jobId);
       this.epochs = running.epochs ?? [];
       if (running.progress) this.progress = running.progress as TrainRoundProgress;
     } catch (err) {
@@ -233,7 +215,7 @@ export class RoundsState {
     }
   }
 
-  private onProgress(p: TrainProgressEvent['progress']): void {
+  private onProgress(p: JobProgressOf<'train'>): void {
     this.progress = p;
     if (p.training) {
       const { epochs: _most, members: _members, ...figures } = p.training;
@@ -241,10 +223,9 @@ export class RoundsState {
     }
   }
 
-  private onFinished(e: TrainFinishedEvent): void {
+  private onFinished(e: JobFinishedOf<'train'>): void {
     this.training = false;
-    this.cancelling = false;
-    this.jobId = null;
+    this.job.forget();
     if ('error' in e) {
       this.trainError =
         e.error.code === 'cancelled'

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { samplePath } from '../helpers/samples';
+import { ZEEK, home, openApp, screen } from './helpers';
 
 /**
  * The analyst's first session in serve mode, through the UI only: create a project, import a
@@ -9,21 +9,12 @@ import { samplePath } from '../helpers/samples';
  * quarantine. A screenshot of each screen goes to test-results/screens/.
  */
 
-const ZEEK = samplePath('zeek-tsv/ctu-normal-40-day1.conn.log.labeled');
 const HOSTILE = '<img src=x onerror=alert(1)>';
-const SCREENS = path.resolve('test-results', 'screens');
 
 test.describe.configure({ mode: 'serial' });
 
 let page: Page;
-let origin: string;
 const problems: string[] = [];
-
-function home(): string {
-  const h = process.env.ROSAS_E2E_HOME;
-  if (!h) throw new Error('ROSAS_E2E_HOME is not set: global-setup did not run');
-  return h;
-}
 
 /** A short Zeek log with three lines that cannot be read, one of them an HTML payload. */
 function damagedLog(): string {
@@ -34,11 +25,6 @@ function damagedLog(): string {
   return file;
 }
 
-async function screen(name: string) {
-  fs.mkdirSync(SCREENS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
-}
-
 async function previewAndImport(file: string, labelColumn?: string) {
   await page.getByLabel('Log file path').fill(file);
   await page.getByRole('button', { name: 'Preview' }).click();
@@ -47,28 +33,7 @@ async function previewAndImport(file: string, labelColumn?: string) {
 }
 
 test.beforeAll(async ({ browser }) => {
-  const url = process.env.ROSAS_E2E_URL;
-  if (!url) throw new Error('ROSAS_E2E_URL is not set: global-setup did not run');
-  origin = new URL(url).origin;
-  page = await browser.newPage();
-  // Nothing may leave the machine, nothing may break the CSP, no script may run from a log value.
-  page.on('request', (r) => {
-    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) problems.push(`request to ${r.url()}`);
-  });
-  page.on('websocket', (ws) => {
-    if (!ws.url().startsWith(origin.replace('http', 'ws'))) problems.push(`websocket to ${ws.url()}`);
-  });
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on('console', (m) => {
-    // Calls that fail on purpose (no project open yet, a folder that does not exist) answer 4xx,
-    // which Chromium logs; anything else logged as an error is a problem.
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(url);
+  page = await openApp(browser, problems);
 });
 
 test.afterAll(async () => {
@@ -85,7 +50,7 @@ test('the start screen offers a path field and no recent projects', async () => 
   await expect(page.getByLabel('Project file')).toBeFocused();
   const outline = await page.getByLabel('Project file').evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).outlineStyle);
   expect(outline).toBe('solid');
-  await screen('01-start');
+  await screen(page, '01-start');
 });
 
 test('creates a project through the UI', async () => {
@@ -98,7 +63,7 @@ test('creates a project through the UI', async () => {
   await page.getByRole('button', { name: 'Create new project' }).click();
   await expect(page.getByRole('heading', { name: 'ctu.rosas' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Import logs' })).toBeVisible();
-  await screen('02-project-empty');
+  await screen(page, '02-project-empty');
 });
 
 test('previews the Zeek log and marks label as the ground-truth column', async () => {
@@ -108,16 +73,16 @@ test('previews the Zeek log and marks label as the ground-truth column', async (
   await expect(page.getByLabel('Role of field label', { exact: true })).toBeDisabled();
   // First records as a table.
   await expect(page.getByRole('table').nth(1).getByRole('cell', { name: 'CHLXQF2OBY4onAR0Ug' })).toBeVisible();
-  await screen('03-import-preview');
+  await screen(page, '03-import-preview');
 });
 
 test('imports it with progress, then shows the summary', async () => {
   await page.getByRole('button', { name: 'Import file' }).click();
   await expect(page.getByRole('progressbar', { name: 'Import progress' })).toBeVisible();
-  await screen('04-import-running');
+  await screen(page, '04-import-running');
   await expect(page.getByText(/5,663\s+records/).first()).toBeVisible();
   await expect(page.getByText(/Ground truth label: .* anomalies, .* normal/)).toBeVisible();
-  await screen('05-import-summary');
+  await screen(page, '05-import-summary');
 });
 
 test('shows the counts, the source and the fields with their roles', async () => {
@@ -127,7 +92,7 @@ test('shows the counts, the source and the fields with their roles', async () =>
   await expect(page.getByRole('cell', { name: 'ctu-normal-40-day1.conn.log.labeled' })).toBeVisible();
   await expect(page.getByLabel('Role of field id.orig_h')).toHaveValue('ip');
   await expect(page.getByLabel('Role of field label', { exact: true })).toHaveValue('label');
-  await screen('06-overview');
+  await screen(page, '06-overview');
 });
 
 test('changes a role, which survives a reload', async () => {
@@ -139,7 +104,7 @@ test('changes a role, which survives a reload', async () => {
   await page.reload();
   await page.getByRole('button', { name: 'Overview' }).click();
   await expect(page.getByLabel('Role of field proto', { exact: true })).toHaveValue('ignore');
-  await screen('07-role-changed');
+  await screen(page, '07-role-changed');
 });
 
 test('imports a damaged file and shows its quarantined lines as text', async () => {
@@ -154,7 +119,7 @@ test('imports a damaged file and shows its quarantined lines as text', async () 
   await expect(raw).toHaveCount(3);
   await expect(raw.nth(1)).toHaveText(HOSTILE);
   await expect(page.locator('main img')).toHaveCount(0);
-  await screen('08-quarantine');
+  await screen(page, '08-quarantine');
 
   await page.getByRole('button', { name: 'Overview' }).click();
   await expect(page.locator('.stat', { hasText: 'Quarantined' })).toContainText('3');
@@ -183,7 +148,7 @@ test('cancels a long import, which leaves the project as it was', async () => {
   const bar = page.getByRole('progressbar', { name: 'Import progress' });
   await expect(bar).not.toHaveAttribute('aria-valuenow', '0');
   await expect(page.getByText(/[1-9][\d,]* records\/s/)).toBeVisible();
-  await screen('09-import-progress');
+  await screen(page, '09-import-progress');
   await page.getByRole('button', { name: 'Cancel import' }).click();
   await expect(page.getByText(/Import cancelled: the file in progress was rolled back/)).toBeVisible();
   await page.getByRole('button', { name: 'Overview' }).click();
@@ -194,7 +159,7 @@ test('cancels a long import, which leaves the project as it was', async () => {
 test('closes the project and lists it among the recent ones', async () => {
   await page.getByRole('button', { name: 'Close project' }).click();
   await expect(page.getByRole('button', { name: /ctu\.rosas/ })).toBeVisible();
-  await screen('10-start-recent');
+  await screen(page, '10-start-recent');
   expect(fs.existsSync(path.join(home(), 'cases', 'ctu.rosas.lock'))).toBe(false);
 });
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { samplePath } from '../helpers/samples';
+import { ZEEK, home, openApp, screen } from './helpers';
 
 /**
  * A review session in serve mode, through the UI only: create a project, import the CTU conn log
@@ -13,8 +13,6 @@ import { samplePath } from '../helpers/samples';
  * Runs after 01-first-session (the files run in name order, one at a time, on one server).
  */
 
-const ZEEK = samplePath('zeek-tsv/ctu-normal-40-day1.conn.log.labeled');
-const SCREENS = path.resolve('test-results', 'screens');
 const NOTE = 'C2 beacon? <b>check</b> with the owner';
 /**
  * A few epochs keep the suite short. (More than ~20 make RoSAS diverge on this sample with these
@@ -25,19 +23,7 @@ const EPOCHS = 10;
 test.describe.configure({ mode: 'serial' });
 
 let page: Page;
-let origin: string;
 const problems: string[] = [];
-
-function home(): string {
-  const h = process.env.ROSAS_E2E_HOME;
-  if (!h) throw new Error('ROSAS_E2E_HOME is not set: global-setup did not run');
-  return h;
-}
-
-async function screen(name: string) {
-  fs.mkdirSync(SCREENS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
-}
 
 const grid = () => page.getByRole('grid', { name: 'Ranked records' });
 /** Data rows drawn in the table (the header row has no index). */
@@ -68,25 +54,7 @@ async function rankFirstRound() {
 }
 
 test.beforeAll(async ({ browser }) => {
-  const url = process.env.ROSAS_E2E_URL;
-  if (!url) throw new Error('ROSAS_E2E_URL is not set: global-setup did not run');
-  origin = new URL(url).origin;
-  page = await browser.newPage();
-  page.on('request', (r) => {
-    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) problems.push(`request to ${r.url()}`);
-  });
-  page.on('websocket', (ws) => {
-    if (!ws.url().startsWith(origin.replace('http', 'ws'))) problems.push(`websocket to ${ws.url()}`);
-  });
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(url);
+  page = await openApp(browser, problems);
 });
 
 test.afterAll(async () => {
@@ -97,7 +65,7 @@ test('creates a project and imports the CTU conn log with label as ground truth'
   await createProject(path.join(home(), 'review', 'ctu-review.rosas'));
   await importFile(ZEEK, { labelColumn: 'label', records: '5,663' });
   await page.getByRole('button', { name: 'Review the records' }).click();
-  await screen('11-review-not-ranked');
+  await screen(page, '11-review-not-ranked');
 });
 
 test('ranks the records from the Review screen: round 1, Isolation Forest', async () => {
@@ -112,7 +80,7 @@ test('ranks the records from the Review screen: round 1, Isolation Forest', asyn
   expect(headers.slice(4)).toEqual(['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'service', 'duration', 'orig_bytes', 'resp_bytes']);
   await expect(grid()).toBeFocused();
   await expect(page.getByText(/5,663 records in this list · round 1/)).toBeVisible();
-  await screen('12-review');
+  await screen(page, '12-review');
 });
 
 test('labels five records from the keyboard, one with a note, then a Shift+j range in bulk', async () => {
@@ -150,7 +118,7 @@ test('labels five records from the keyboard, one with a note, then a Shift+j ran
   await page.keyboard.press('n');
   for (const i of [6, 7, 8]) await expect(badge(i)).toHaveText('normal');
   await expect(grid().locator('[aria-selected="true"]')).toHaveCount(0);
-  await screen('13-review-labeled');
+  await screen(page, '13-review-labeled');
 });
 
 test('opens a record with Enter: its label history, why it scored high, every field, the raw line', async () => {
@@ -172,7 +140,7 @@ test('opens a record with Enter: its label history, why it scored high, every fi
   await expect(pane.getByText(/occlusion \(Isolation Forest\)/)).toBeVisible();
   await expect(pane.locator('pre.raw')).toContainText('\t');
   await expect(pane.getByRole('rowheader', { name: 'id.orig_h' })).toBeVisible();
-  await screen('14-detail');
+  await screen(page, '14-detail');
   await page.keyboard.press('Escape');
   await expect(pane).toHaveCount(0);
   await expect(grid()).toBeFocused();
@@ -189,7 +157,7 @@ test('filters by a field value with /, and finds labeled records again', async (
   const protoCells = rows().locator('[role="gridcell"]:nth-child(10)');
   await expect(protoCells.first()).toHaveText('tcp');
   for (const t of await protoCells.allTextContents()) expect(t).toBe('tcp');
-  await screen('15-review-filtered');
+  await screen(page, '15-review-filtered');
   await page.getByRole('button', { name: 'Clear', exact: true }).click();
   // Labeled records left the queue but stay findable.
   await page.getByLabel('Show', { exact: true }).selectOption('any');
@@ -207,7 +175,7 @@ test('retrains in the background with a progress bar and a live loss chart, whil
   // However fast the machine: the progress bar while it trains, or the saved round after.
   await expect(page.getByRole('progressbar', { name: 'Training progress' }).or(page.getByText(/Round 2 is saved/))).toBeVisible();
   await expect(page.getByRole('img', { name: /Training loss per epoch/ })).toBeVisible({ timeout: 60_000 });
-  await screen('16-rounds-training');
+  await screen(page, '16-rounds-training');
 
   // Labeling goes on meanwhile: the label is saved at once, training or not.
   await tab('Review').click();
@@ -235,7 +203,7 @@ test('shows round 2 in the history, with its charts: histogram, discovery, preci
     await expect(page.getByRole('img', { name }).locator('svg')).toBeVisible();
   }
   await expect(page.getByText(/4,201 of 5,663 records are anomalies/)).toBeVisible();
-  await screen('17-rounds');
+  await screen(page, '17-rounds');
 });
 
 test('reviews round 2 and explains a record with the RoSAS model', async () => {
@@ -246,7 +214,7 @@ test('reviews round 2 and explains a record with the RoSAS model', async () => {
   const pane = page.getByRole('complementary');
   await expect(pane.getByText(/integrated gradients \(RoSAS\)/)).toBeVisible({ timeout: 60_000 });
   await expect(pane.getByRole('list', { name: /Fields that (pushed the score up|held the score down)/ }).first()).toBeVisible();
-  await screen('18-review-round2');
+  await screen(page, '18-review-round2');
   await page.keyboard.press('Escape');
 });
 
@@ -264,7 +232,7 @@ test('exports the findings as CSV and NDJSON, with their labels and notes', asyn
   const labels = lines.slice(1).map((l) => l.split(',')[3]);
   expect(labels.sort()).toEqual(['anomaly', 'anomaly', 'anomaly', 'normal', 'normal', 'normal', 'normal', 'unsure', 'unsure']);
   expect(lines.some((l) => l.includes(NOTE))).toBe(true);
-  await screen('19-export');
+  await screen(page, '19-export');
 
   // Again: refused unasked, replaced when asked.
   await page.getByRole('button', { name: 'Export', exact: true }).and(page.locator('button[type="submit"]')).click();
@@ -340,7 +308,7 @@ test('a log of script and HTML payloads is shown as inert text: no script runs',
   await page.keyboard.press('a');
   await expect(grid().locator('.badge.anomaly')).toHaveCount(1);
   await expect(grid().locator('.badge.pending')).toHaveCount(0);
-  await screen('20-hostile');
+  await screen(page, '20-hostile');
 
   const main = page.locator('main');
   await expect(main.locator('img')).toHaveCount(0);

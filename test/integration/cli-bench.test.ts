@@ -1,24 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src-main/core/bench/datasets';
 import { makeSplit } from '../../src-main/core/bench/make-split';
 import { loadSplit, prepareSplit, type Split } from '../../src-main/core/bench/protocol';
-import { REPO, SHARED, datasetPath, writeTemp } from '../helpers/samples';
+import { rosas, rosasJson } from '../helpers/cli';
+import { SHARED, datasetPath, writeTemp } from '../helpers/samples';
 
-const CLI = path.join(REPO, 'dist-main', 'cli.js');
 const splitsOf = (name: string) => path.join(SHARED, 'rosas', 'splits', name);
-
-function rosas(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json(...args: string[]) {
-  const r = rosas(...args, '--json');
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-}
 
 const RUN_KEYS = ['seed', 'auc_pr', 'auc_roc', 'train_seconds', 'steps', 'epochs', 'infer_rows_per_s'];
 const TOP_KEYS = ['dataset', 'rows', 'dim', 'runs', 'auc_pr', 'auc_roc', 'train_seconds', 'infer_rows_per_s', 'backend', 'options'];
@@ -35,7 +23,7 @@ function shape(split: Split, labels: Uint8Array) {
 
 describe('rosas bench (the JSON contract other tools read)', () => {
   it('runs the protocol on the shared split files: JSON shape and value ranges', () => {
-    const out = json('bench', datasetPath('cardio.csv'), '--splits', splitsOf('cardio'), '--runs', '1', '--epochs', '3');
+    const out = rosasJson('bench', datasetPath('cardio.csv'), '--splits', splitsOf('cardio'), '--runs', '1', '--epochs', '3');
     for (const k of TOP_KEYS) expect(out, k).toHaveProperty(k);
     expect(out).toMatchObject({ dataset: 'cardio', rows: 1831, dim: 21, label_column: 'label', std: 'sample (n-1)' });
     expect(out.backend).toMatch(/^(tensorflow-gpu|tensorflow|wasm|cpu)$/);
@@ -63,7 +51,7 @@ describe('rosas bench (the JSON contract other tools read)', () => {
   });
 
   it('without --splits: seeded splits made here, sample std over runs, deterministic per seed', () => {
-    const out = json('bench', datasetPath('cardio.csv'), '--runs', '2', '--epochs', '3');
+    const out = rosasJson('bench', datasetPath('cardio.csv'), '--runs', '2', '--epochs', '3');
     expect(out.splits).toBeNull();
     expect(out.runs.map((r: { seed: number; model_seed: number; split: string }) => [r.seed, r.model_seed, r.split])).toEqual([
       [0, 42, 'generated'],
@@ -74,7 +62,7 @@ describe('rosas bench (the JSON contract other tools read)', () => {
     expect(out.auc_pr.mean).toBeCloseTo((a + b) / 2, 12);
     expect(out.auc_pr.std).toBeCloseTo(Math.abs(a - b) / Math.SQRT2, 12); // n − 1
     // The same seed alone gives the same run.
-    const again = json('bench', datasetPath('cardio.csv'), '--seeds', '1', '--epochs', '3');
+    const again = rosasJson('bench', datasetPath('cardio.csv'), '--seeds', '1', '--epochs', '3');
     expect(again.runs).toHaveLength(1);
     expect(again.runs[0].auc_pr).toBe(out.runs[1].auc_pr);
     expect(again.runs[0].auc_roc).toBe(out.runs[1].auc_roc);
@@ -87,7 +75,7 @@ describe('rosas bench (the JSON contract other tools read)', () => {
       lines.push(`${anomaly ? 'attack' : 'benign'},${anomaly ? 5 + (i % 7) : i % 5},${(i * 37) % 11},${anomaly ? 9 : 1},3`);
     }
     const file = writeTemp('toy.csv', `${lines.join('\n')}\n`);
-    const out = json('bench', file, '--label-column', 'kind', '--runs', '1', '--epochs', '2');
+    const out = rosasJson('bench', file, '--label-column', 'kind', '--runs', '1', '--epochs', '2');
     expect(out).toMatchObject({ dataset: 'toy', rows: 300, columns: 4, dim: 3, anomalies: 50, label_column: 'kind' });
     expect(out.runs[0].auc_roc).toBeGreaterThan(0.5);
     expect(rosas('bench', file, '--label-column', 'nope', '--runs', '1').stderr).toMatch(/no column "nope"/);

@@ -1,23 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO, samplePath, tempDir } from '../helpers/samples';
+import { rosas, rosasJson } from '../helpers/cli';
+import { samplePath, tempDir } from '../helpers/samples';
 
-const CLI = path.join(REPO, 'dist-main', 'cli.js');
 const CONN = 'zeek-tsv/ctu-normal-40-day1.conn.log.labeled';
 const RECORDS = 5663;
-
-function rosas(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json(...args: string[]) {
-  const r = rosas(...args, '--json');
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-}
 
 describe('rosas export (the JSON contract and exit codes)', () => {
   let dir: string;
@@ -30,31 +18,31 @@ describe('rosas export (the JSON contract and exit codes)', () => {
 
   it('before and after a round: one JSON document, file in place, re-importable with the labels', () => {
     const before = path.join(dir, 'before.csv');
-    const r0 = json('export', project, '--out', before);
+    const r0 = rosasJson('export', project, '--out', before);
     expect(r0).toEqual({ file: before, format: 'csv', records: RECORDS, round: null });
     expect(fs.readFileSync(before, 'utf8').split('\n', 1)[0]).toMatch(/^id,rank,score,label,note,labeled_by,labeled_at,source,line,ts,uid,id\.orig_h,.*,field\.label,detailedlabel,raw$/);
 
-    expect(json('train', project).round).toBe(1);
-    const top = json('top', project, '-n', '3').records as Array<{ id: number }>;
-    json('label', project, String(top[0]!.id), String(top[1]!.id), '--as', 'anomaly', '--note', '=1+1, "odd"', '--author', 'ana');
-    json('label', project, String(top[2]!.id), '--as', 'normal', '--author', 'ana');
+    expect(rosasJson('train', project).round).toBe(1);
+    const top = rosasJson('top', project, '-n', '3').records as Array<{ id: number }>;
+    rosasJson('label', project, String(top[0]!.id), String(top[1]!.id), '--as', 'anomaly', '--note', '=1+1, "odd"', '--author', 'ana');
+    rosasJson('label', project, String(top[2]!.id), '--as', 'normal', '--author', 'ana');
 
     // Format from the extension; the newest round by default.
     const nd = path.join(dir, 'all.ndjson');
-    expect(json('export', project, '--out', nd)).toEqual({ file: nd, format: 'ndjson', records: RECORDS, round: 1 });
+    expect(rosasJson('export', project, '--out', nd)).toEqual({ file: nd, format: 'ndjson', records: RECORDS, round: 1 });
     const first = JSON.parse(fs.readFileSync(nd, 'utf8').split('\n', 1)[0]!);
     expect(first).toMatchObject({ id: top[0]!.id, rank: 1, label: 'anomaly', note: '=1+1, "odd"', labeled_by: 'ana' });
 
     // --format wins over the extension; --only-labeled; --round; a relative --out resolves.
-    const labeled = json('export', project, '--out', path.relative(process.cwd(), path.join(dir, 'labeled.ndjson')), '--format', 'csv', '--only-labeled', '--round', '1');
+    const labeled = rosasJson('export', project, '--out', path.relative(process.cwd(), path.join(dir, 'labeled.ndjson')), '--format', 'csv', '--only-labeled', '--round', '1');
     expect(labeled).toEqual({ file: path.join(dir, 'labeled.ndjson'), format: 'csv', records: 3, round: 1 });
     const rows = fs.readFileSync(labeled.file, 'utf8').split('\n');
     expect(rows[1]).toMatch(new RegExp(`^${top[0]!.id},1,[^,]+,anomaly,"'=1\\+1, ""odd""",ana,`));
 
     // The CSV export re-imports with its label column as ground truth.
-    const back = json('import', path.join(dir, 'back.rosas'), path.join(dir, 'labeled.ndjson'), '--format', 'csv', '--label-column', 'label');
+    const back = rosasJson('import', path.join(dir, 'back.rosas'), path.join(dir, 'labeled.ndjson'), '--format', 'csv', '--label-column', 'label');
     expect(back).toMatchObject({ records: 3, quarantined: 0, files: [{ truth: { anomalies: 2, normals: 1 } }] });
-    const again = json('import', path.join(dir, 'back2.rosas'), nd, '--format', 'ndjson', '--label-column', 'label');
+    const again = rosasJson('import', path.join(dir, 'back2.rosas'), nd, '--format', 'ndjson', '--label-column', 'label');
     expect(again).toMatchObject({ records: RECORDS, quarantined: 0, files: [{ truth: { anomalies: 2, normals: RECORDS - 2 } }] });
 
     // Human output: one line on stdout.
@@ -95,6 +83,6 @@ describe('rosas export (the JSON contract and exit codes)', () => {
     expect(fs.existsSync(out)).toBe(false);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
     // The project is intact.
-    expect(json('info', project).records).toBe(RECORDS);
+    expect(rosasJson('info', project).records).toBe(RECORDS);
   });
 });

@@ -1,22 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, samplePath, tempDir } from '../helpers/samples';
+import { CLI, rosas, rosasJson } from '../helpers/cli';
+import { samplePath, tempDir } from '../helpers/samples';
 
-const CLI = path.join(REPO, 'dist-main', 'cli.js');
 const CONN = 'zeek-tsv/ctu-normal-40-day1.conn.log.labeled';
-
-function rosas(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json(...args: string[]) {
-  const r = rosas(...args, '--json');
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-}
 
 describe('rosas train / top / label (the JSON contract other tools read)', () => {
   it('train, top, label, retrain', () => {
@@ -27,12 +16,12 @@ describe('rosas train / top / label (the JSON contract other tools read)', () =>
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/no rounds yet/);
 
-    const t1 = json('train', project);
+    const t1 = rosasJson('train', project);
     expect(t1).toMatchObject({ round: 1, method: 'iforest', backend: 'js', labeled_anomalies: 0, labeled_normals: 0, records_scored: 5663, epochs: null });
     expect(t1.train_seconds).toBeTypeOf('number');
     expect(t1.score_seconds).toBeTypeOf('number');
 
-    const top = json('top', project, '-n', '5');
+    const top = rosasJson('top', project, '-n', '5');
     expect(top.round).toBe(1);
     expect(top.records).toHaveLength(5);
     expect(top.records.map((r: { rank: number }) => r.rank)).toEqual([1, 2, 3, 4, 5]);
@@ -43,26 +32,26 @@ describe('rosas train / top / label (the JSON contract other tools read)', () =>
     for (let i = 1; i < 5; i++) expect(top.records[i].score).toBeLessThanOrEqual(top.records[i - 1].score);
 
     const ids = top.records.slice(0, 2).map((r: { id: number }) => String(r.id));
-    const labeled = json('label', project, ...ids, '--as', 'anomaly', '--note', 'scan', '--author', 'ana');
+    const labeled = rosasJson('label', project, ...ids, '--as', 'anomaly', '--note', 'scan', '--author', 'ana');
     expect(labeled).toMatchObject({ changed: 2, label: 'anomaly', author: 'ana' });
     expect(labeled.records).toEqual(ids.map((id: string) => ({ id: Number(id), label: 'anomaly', note: 'scan' })));
-    expect(json('label', project, ids[0], '--as', 'anomaly', '--note', 'scan').changed).toBe(0);
-    const normal = json('label', project, String(top.records[2].id), '--as', 'normal');
+    expect(rosasJson('label', project, ids[0], '--as', 'anomaly', '--note', 'scan').changed).toBe(0);
+    const normal = rosasJson('label', project, String(top.records[2].id), '--as', 'normal');
     expect(normal.author).toBe(process.env.USER ?? normal.author);
 
-    const again = json('top', project, '-n', '3');
+    const again = rosasJson('top', project, '-n', '3');
     expect(again.records.map((r: { label: string | null }) => r.label)).toEqual(['anomaly', 'anomaly', 'normal']);
     expect(again.records[0].note).toBe('scan');
-    const unlabeled = json('top', project, '-n', '2', '--unlabeled');
+    const unlabeled = rosasJson('top', project, '-n', '2', '--unlabeled');
     expect(unlabeled.records.map((r: { id: number; rank: number }) => [r.id, r.rank])).toEqual(top.records.slice(3, 5).map((r: { id: number; rank: number }) => [r.id, r.rank]));
 
-    const t2 = json('train', project, '--epochs', '2', '--seed', '5');
+    const t2 = rosasJson('train', project, '--epochs', '2', '--seed', '5');
     expect(t2).toMatchObject({ round: 2, method: 'rosas', seed: 5, epochs: 2, labeled_anomalies: 2, labeled_normals: 1, records_scored: 5663 });
     expect(t2.backend).toMatch(/^(tensorflow-gpu|tensorflow|wasm|cpu)$/);
-    expect(json('top', project, '-n', '1').round).toBe(2);
-    expect(json('top', project, '-n', '1', '--round', '1').records[0].id).toBe(first.id);
+    expect(rosasJson('top', project, '-n', '1').round).toBe(2);
+    expect(rosasJson('top', project, '-n', '1', '--round', '1').records[0].id).toBe(first.id);
 
-    const cleared = json('label', project, ids[0], '--clear');
+    const cleared = rosasJson('label', project, ids[0], '--clear');
     expect(cleared).toMatchObject({ changed: 1, label: null, records: [{ id: Number(ids[0]), label: null }] });
 
     // Human output: a compact table.
@@ -71,7 +60,7 @@ describe('rosas train / top / label (the JSON contract other tools read)', () =>
     expect(table.stdout.split('\n')[1]).toMatch(/^rank\s+id\s+score\s+label/);
     expect(table.stdout.trim().split('\n')).toHaveLength(5);
 
-    const info = json('info', project);
+    const info = rosasJson('info', project);
     expect(info.rounds).toBe(2);
   });
 

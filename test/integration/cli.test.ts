@@ -1,18 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openProject } from '../../src-main/core/project/project';
 import { importFile } from '../../src-main/core/ingest/import';
 import { projectDigest } from '../helpers/project';
-import { REPO, samplePath, tempDir } from '../helpers/samples';
-
-const CLI = path.join(REPO, 'dist-main', 'cli.js');
-
-function rosas(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { rosas } from '../helpers/cli';
+import { samplePath, tempDir } from '../helpers/samples';
 
 const CONN = 'zeek-tsv/ctu-normal-40-day1.conn.log.labeled';
 

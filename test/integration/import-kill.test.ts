@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { openProject } from '../../src-main/core/project/project';
 import { importFile } from '../../src-main/core/ingest/import';
 import { projectDigest } from '../helpers/project';
-import { REPO, samplePath, tempDir } from '../helpers/samples';
-
-const CLI = path.join(REPO, 'dist-main', 'cli.js');
+import { CLI } from '../helpers/cli';
+import { samplePath, tempDir } from '../helpers/samples';
 
 /** A Zeek conn log big enough that its import takes a few seconds. */
 function bigConnLog(dir: string, copies: number): string {

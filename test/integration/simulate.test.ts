@@ -1,17 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, samplePath, tempDir } from '../helpers/samples';
+import { runRosas } from '../helpers/cli';
+import { samplePath, tempDir } from '../helpers/samples';
 
-const CLI = path.join(REPO, 'dist-main', 'cli.js');
 const CONN = 'zeek-tsv/ctu-normal-40-day1.conn.log.labeled';
 const ARGS = ['--label-column', 'label', '--anomaly-rate', '0.05', '--rounds', '2', '--per-round', '20', '--epochs', '3'];
 
 /** Runs the CLI with its own TMPDIR, so what it leaves behind there can be checked. */
 function rosas(tmp: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runRosas(args, { ...process.env, TMPDIR: tmp });
 }
 
 function simulate(tmp: string, ...extra: string[]) {

@@ -1,7 +1,8 @@
-import { CancelledError, RosasError } from '../../core/errors';
+import { RosasError } from '../../core/errors';
 import { runBench, type BenchProgress } from '../../core/bench/engine';
 import { intOption, listOption, parse } from '../args';
-import { printJson, println, progressLine, table } from '../output';
+import { runCancellable } from '../cancellable';
+import { printJson, println, table } from '../output';
 
 export const usage = `rosas bench <dataset.csv> [--label-column label] [--splits DIR] [--runs N] [--seeds s1,s2] [--epochs E] [--json]
   The RoSAS paper's protocol on a numeric CSV (.csv or .csv.gz): per seed s, a stratified 60/20/20
@@ -36,52 +37,36 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const seeds = listOption(values.seeds)?.map((s) => intOption('bench', 'seeds', s, 0)!);
   if (values['label-column'] === '') throw new RosasError('usage', 'rosas bench: --label-column needs a column name');
 
-  const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\ncancelling…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const line = progressLine();
-  try {
-    const r = await runBench(
-      file,
-      { labelColumn: values['label-column'], splitsDir: values.splits, runs, seeds, epochs },
-      { signal: controller.signal, onProgress: (p) => line.update(describe(p)) },
-    );
-    line.done();
-    if (values.json) {
-      printJson(r);
-      return 0;
-    }
-    const f = (v: number) => v.toFixed(3);
-    println(`${r.dataset}: ${r.rows.toLocaleString('en')} rows, ${r.dim} features used (of ${r.columns}), ${r.anomalies} anomalies`);
-    println(`RoSAS ${r.options.epochs} epochs × ${r.options.batchesPerEpoch} steps, backend ${r.backend}, splits ${r.splits ?? 'generated (seeded)'}`);
-    println(
-      table([
-        ['seed', 'AUC-PR', 'AUC-ROC', 'train s', 'steps/s', 'test rows', 'infer rows/s'],
-        ...r.runs.map((x) => [
-          String(x.seed),
-          f(x.auc_pr),
-          f(x.auc_roc),
-          x.train_seconds.toFixed(1),
-          (x.steps / x.train_seconds).toFixed(0),
-          String(x.test_rows),
-          Math.round(x.infer_rows_per_s).toLocaleString('en'),
+  return runCancellable({
+    cancelling: 'cancelling…',
+    cancelled: 'benchmark cancelled',
+    run: (signal, progress) =>
+      runBench(file, { labelColumn: values['label-column'], splitsDir: values.splits, runs, seeds, epochs }, { signal, onProgress: (p) => progress(describe(p)) }),
+    report: (r) => {
+      if (values.json) {
+        printJson(r);
+        return 0;
+      }
+      const f = (v: number) => v.toFixed(3);
+      println(`${r.dataset}: ${r.rows.toLocaleString('en')} rows, ${r.dim} features used (of ${r.columns}), ${r.anomalies} anomalies`);
+      println(`RoSAS ${r.options.epochs} epochs × ${r.options.batchesPerEpoch} steps, backend ${r.backend}, splits ${r.splits ?? 'generated (seeded)'}`);
+      println(
+        table([
+          ['seed', 'AUC-PR', 'AUC-ROC', 'train s', 'steps/s', 'test rows', 'infer rows/s'],
+          ...r.runs.map((x) => [
+            String(x.seed),
+            f(x.auc_pr),
+            f(x.auc_roc),
+            x.train_seconds.toFixed(1),
+            (x.steps / x.train_seconds).toFixed(0),
+            String(x.test_rows),
+            Math.round(x.infer_rows_per_s).toLocaleString('en'),
+          ]),
         ]),
-      ]),
-    );
-    println(`AUC-PR ${f(r.auc_pr.mean)} ± ${f(r.auc_pr.std)}, AUC-ROC ${f(r.auc_roc.mean)} ± ${f(r.auc_roc.std)} (mean ± sample std over ${r.runs.length} run(s))`);
-    println(`train ${r.train_seconds.median.toFixed(1)} s (median), inference ${Math.round(r.infer_rows_per_s).toLocaleString('en')} rows/s (median)`);
-    return 0;
-  } catch (err) {
-    line.done();
-    if (err instanceof CancelledError) {
-      process.stderr.write('benchmark cancelled\n');
-      return 130;
-    }
-    throw err;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+      );
+      println(`AUC-PR ${f(r.auc_pr.mean)} ± ${f(r.auc_pr.std)}, AUC-ROC ${f(r.auc_roc.mean)} ± ${f(r.auc_roc.std)} (mean ± sample std over ${r.runs.length} run(s))`);
+      println(`train ${r.train_seconds.median.toFixed(1)} s (median), inference ${Math.round(r.infer_rows_per_s).toLocaleString('en')} rows/s (median)`);
+      return 0;
+    },
+  });
 }

@@ -1,8 +1,9 @@
-import { CancelledError, RosasError } from '../../core/errors';
+import { RosasError } from '../../core/errors';
 import { EXPORT_FORMATS, exportRecords, formatFromFileName, type ExportFormat } from '../../core/export/export';
 import { openProject } from '../../core/project/project';
 import { intOption, parse } from '../args';
-import { printJson, println, progressLine } from '../output';
+import { runCancellable } from '../cancellable';
+import { printJson, println } from '../output';
 
 export const usage = `rosas export <project> --out FILE [--format csv|ndjson] [--only-labeled] [--round R] [--json]
   Writes the project's records to FILE, most anomalous first (by rank of the newest round, or of
@@ -24,47 +25,39 @@ export async function exportCommand(argv: string[]): Promise<number> {
   });
   if (values.help) return println(usage), 0;
   const [projectPath] = positionals;
-  if (!projectPath || positionals.length > 1 || !values.out) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
+  const out = values.out;
+  if (!projectPath || positionals.length > 1 || !out) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
   if (values.format !== undefined && !EXPORT_FORMATS.includes(values.format as ExportFormat)) {
     throw new RosasError('usage', `rosas export: --format must be one of ${EXPORT_FORMATS.join(', ')}, got "${values.format}"`);
   }
-  const format = (values.format as ExportFormat | undefined) ?? formatFromFileName(values.out);
+  const format = (values.format as ExportFormat | undefined) ?? formatFromFileName(out);
   const round = intOption('export', 'round', values.round, 1);
 
   // Read-only: works while training holds the project open for writing.
   const project = openProject(projectPath, { readonly: true });
-  const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\ncancelling the export…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const line = progressLine();
   try {
-    const result = await exportRecords(project.db, {
-      out: values.out,
-      format,
-      onlyLabeled: !!values['only-labeled'],
-      round,
-      signal: controller.signal,
-      onProgress: (p) => {
-        const pct = p.total ? Math.floor((100 * p.records) / p.total) : 100;
-        line.update(`exporting: ${pct}% · ${p.records.toLocaleString('en')} of ${p.total.toLocaleString('en')} records`);
+    return await runCancellable({
+      cancelling: 'cancelling the export…',
+      cancelled: 'export cancelled: no file was written',
+      run: (signal, progress) =>
+        exportRecords(project.db, {
+          out,
+          format,
+          onlyLabeled: !!values['only-labeled'],
+          round,
+          signal,
+          onProgress: (p) => {
+            const pct = p.total ? Math.floor((100 * p.records) / p.total) : 100;
+            progress(`exporting: ${pct}% · ${p.records.toLocaleString('en')} of ${p.total.toLocaleString('en')} records`);
+          },
+        }),
+      report: (result) => {
+        if (values.json) printJson(result);
+        else println(`${result.records.toLocaleString('en')} records exported to ${result.file} (${result.format}${result.round === null ? ', no round yet: by id' : `, ranked by round ${result.round}`})`);
+        return 0;
       },
     });
-    line.done();
-    if (values.json) printJson(result);
-    else println(`${result.records.toLocaleString('en')} records exported to ${result.file} (${result.format}${result.round === null ? ', no round yet: by id' : `, ranked by round ${result.round}`})`);
-    return 0;
-  } catch (err) {
-    line.done();
-    if (err instanceof CancelledError) {
-      process.stderr.write('export cancelled: no file was written\n');
-      return 130;
-    }
-    throw err;
   } finally {
-    process.off('SIGINT', onSigint);
     project.close();
   }
 }

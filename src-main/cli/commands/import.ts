@@ -6,7 +6,8 @@ import type { ImportSummary } from '../../core/ingest/import';
 import { runJob } from '../../core/jobs/run-job';
 import { openProject } from '../../core/project/project';
 import { listOption, parse } from '../args';
-import { formatBytes, printJson, println, progressLine } from '../output';
+import { CANCELLED_EXIT, runCancellable } from '../cancellable';
+import { formatBytes, printJson, println } from '../output';
 
 export const usage = `rosas import <project> <file>... [--format F] [--label-column C] [--normal-values v1,v2] [--again] [--year Y] [--json]
   Imports log files into the project (created if needed). Formats are detected from content;
@@ -36,60 +37,58 @@ export async function importCommand(argv: string[]): Promise<number> {
 
   // This process holds the project's writer lock; the import itself runs in a worker thread.
   const project = openProject(projectPath, { create: true, purpose: 'rosas import' });
-  const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\ncancelling: the file being imported is rolled back…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const line = progressLine();
   try {
-    const result = await runJob(
-      'import',
-      {
-        project: project.path,
-        files: files.map((f) => path.resolve(f)),
-        options: {
-          format: values.format as FormatName | undefined,
-          labelColumn: values['label-column'],
-          normalValues: listOption(values['normal-values']),
-          again: values.again,
-          formatOptions: year ? { year } : {},
-        },
+    return await runCancellable({
+      cancelling: 'cancelling: the file being imported is rolled back…',
+      // No `cancelled`: a cancelled import resolves, with the files imported before it kept.
+      run: (signal, progress) =>
+        runJob(
+          'import',
+          {
+            project: project.path,
+            files: files.map((f) => path.resolve(f)),
+            options: {
+              format: values.format as FormatName | undefined,
+              labelColumn: values['label-column'],
+              normalValues: listOption(values['normal-values']),
+              again: values.again,
+              formatOptions: year ? { year } : {},
+            },
+          },
+          {
+            signal,
+            onProgress: (p) => {
+              const pct = p.bytesTotal ? Math.floor((100 * p.bytesRead) / p.bytesTotal) : 0;
+              progress(`[${p.fileIndex + 1}/${p.files}] ${path.basename(p.file)}: ${p.stage} ${pct}% · ${p.records.toLocaleString('en')} records · ${p.quarantined} quarantined`);
+            },
+          },
+        ),
+      report: (result) => {
+        const total = (k: 'records' | 'quarantined') => result.imported.reduce((n, s) => n + s[k], 0);
+        const formats = [...new Set(result.imported.map((s) => s.format))];
+        if (values.json) {
+          printJson({
+            project: project.path,
+            records: total('records'),
+            quarantined: total('quarantined'),
+            format: formats.length === 1 ? formats[0] : formats.length ? 'mixed' : null,
+            fields: mergeFields(result.imported),
+            files: result.imported,
+            failed: result.failed,
+            cancelled: result.cancelled,
+          });
+        } else {
+          for (const s of result.imported) printSummary(s);
+        }
+        for (const f of result.failed) process.stderr.write(`error: ${f.message}\n`);
+        if (result.cancelled) {
+          process.stderr.write('import cancelled: the file in progress was rolled back; files listed above were kept\n');
+          return CANCELLED_EXIT;
+        }
+        return result.failed.length ? 1 : 0;
       },
-      {
-        signal: controller.signal,
-        onProgress: (p) => {
-          const pct = p.bytesTotal ? Math.floor((100 * p.bytesRead) / p.bytesTotal) : 0;
-          line.update(`[${p.fileIndex + 1}/${p.files}] ${path.basename(p.file)}: ${p.stage} ${pct}% · ${p.records.toLocaleString('en')} records · ${p.quarantined} quarantined`);
-        },
-      },
-    );
-    line.done();
-    const total = (k: 'records' | 'quarantined') => result.imported.reduce((n, s) => n + s[k], 0);
-    const formats = [...new Set(result.imported.map((s) => s.format))];
-    if (values.json) {
-      printJson({
-        project: project.path,
-        records: total('records'),
-        quarantined: total('quarantined'),
-        format: formats.length === 1 ? formats[0] : formats.length ? 'mixed' : null,
-        fields: mergeFields(result.imported),
-        files: result.imported,
-        failed: result.failed,
-        cancelled: result.cancelled,
-      });
-    } else {
-      for (const s of result.imported) printSummary(s);
-    }
-    for (const f of result.failed) process.stderr.write(`error: ${f.message}\n`);
-    {
-      if (result.cancelled) process.stderr.write('import cancelled: the file in progress was rolled back; files listed above were kept\n');
-    }
-    if (result.cancelled) return 130;
-    return result.failed.length ? 1 : 0;
+    });
   } finally {
-    process.off('SIGINT', onSigint);
     project.close();
   }
 }

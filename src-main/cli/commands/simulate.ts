@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { CancelledError, RosasError } from '../../core/errors';
+import { RosasError } from '../../core/errors';
 import { runSimulation, type SimulateProgress } from '../../core/bench/simulate';
 import { FORMATS, type FormatName } from '../../core/ingest/types';
 import { intOption, listOption, parse } from '../args';
-import { printJson, println, progressLine, table } from '../output';
+import { runCancellable } from '../cancellable';
+import { printJson, println, table } from '../output';
 
 export const usage = `rosas simulate <file> --label-column C [--format F] [--normal-values v1,v2] [--rounds R] [--per-round K] [--anomaly-rate P] [--seed S] [--epochs E] [--normals anchors|unlabeled|ignored] [--keep-project PATH] [--json]
   A simulated analyst on a log with ground truth: imports it into a temporary project, trains the
@@ -70,72 +71,60 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     if (!(anomalyRate > 0 && anomalyRate < 1)) throw new RosasError('usage', `rosas simulate: --anomaly-rate must be a share between 0 and 1 (e.g. 0.05), got "${values['anomaly-rate']}"`);
   }
 
-  const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\ncancelling…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const line = progressLine();
-  try {
-    const r = await runSimulation(
-      file,
-      {
-        labelColumn,
-        format: values.format as FormatName | undefined,
-        normalValues: listOption(values['normal-values']),
-        rounds,
-        perRound,
-        anomalyRate,
-        seed,
-        epochs,
-        normalsAs: normalsOption(values.normals),
-        keepProject: values['keep-project'],
-      },
-      { signal: controller.signal, onProgress: (p) => line.update(describe(p)) },
-    );
-    line.done();
-    if (values.json) {
-      printJson(r);
-      return 0;
-    }
-    println(`${path.basename(r.file)}: ${r.records.toLocaleString('en')} records, ${r.anomalies_total} true anomalies (${(100 * r.anomaly_share).toFixed(1)}%)`);
-    if (r.dropped_anomalies) println(`  ${r.dropped_anomalies} of the file's ${r.file_anomalies} anomalies left out (seeded sample, --anomaly-rate ${r.anomaly_rate})`);
-    println(`  ${r.rounds} rounds × ${r.per_round} records reviewed, seed ${r.seed}, RoSAS ${r.epochs === null ? 'label-free stopping' : `${r.epochs} epochs`}, normals as ${r.normals_as}, backend ${r.backend}`);
-    println();
-    println(
-      table([
-        ['round', 'model', 'reviewed', 'found', 'precision@K', 'IF no retrain', 'random', 'ideal', 'train s'],
-        ...r.rounds_detail.map((d, i) => [
-          String(i + 1),
-          `${d.method} (round ${d.round})`,
-          String(r.reviewed[i]),
-          String(r.found[i]),
-          d.precision_at_k === null ? '–' : d.precision_at_k.toFixed(2),
-          String(r.baselines.iforest.found[i]),
-          String(r.baselines.random.found[i]),
-          String(r.baselines.ideal.found[i]),
-          d.train_seconds.toFixed(1),
+  return runCancellable({
+    cancelling: 'cancelling…',
+    cancelled: 'simulation cancelled',
+    run: (signal, progress) =>
+      runSimulation(
+        file,
+        {
+          labelColumn,
+          format: values.format as FormatName | undefined,
+          normalValues: listOption(values['normal-values']),
+          rounds,
+          perRound,
+          anomalyRate,
+          seed,
+          epochs,
+          normalsAs: normalsOption(values.normals),
+          keepProject: values['keep-project'],
+        },
+        { signal, onProgress: (p) => progress(describe(p)) },
+      ),
+    report: (r) => {
+      if (values.json) {
+        printJson(r);
+        return 0;
+      }
+      println(`${path.basename(r.file)}: ${r.records.toLocaleString('en')} records, ${r.anomalies_total} true anomalies (${(100 * r.anomaly_share).toFixed(1)}%)`);
+      if (r.dropped_anomalies) println(`  ${r.dropped_anomalies} of the file's ${r.file_anomalies} anomalies left out (seeded sample, --anomaly-rate ${r.anomaly_rate})`);
+      println(`  ${r.rounds} rounds × ${r.per_round} records reviewed, seed ${r.seed}, RoSAS ${r.epochs === null ? 'label-free stopping' : `${r.epochs} epochs`}, normals as ${r.normals_as}, backend ${r.backend}`);
+      println();
+      println(
+        table([
+          ['round', 'model', 'reviewed', 'found', 'precision@K', 'IF no retrain', 'random', 'ideal', 'train s'],
+          ...r.rounds_detail.map((d, i) => [
+            String(i + 1),
+            `${d.method} (round ${d.round})`,
+            String(r.reviewed[i]),
+            String(r.found[i]),
+            d.precision_at_k === null ? '–' : d.precision_at_k.toFixed(2),
+            String(r.baselines.iforest.found[i]),
+            String(r.baselines.random.found[i]),
+            String(r.baselines.ideal.found[i]),
+            d.train_seconds.toFixed(1),
+          ]),
         ]),
-      ]),
-    );
-    const fin = r.final;
-    const auc = fin.auc_pr_unlabeled === null ? 'n/a (one class left)' : `AUC-PR ${fin.auc_pr_unlabeled.toFixed(3)}, AUC-ROC ${fin.auc_roc_unlabeled!.toFixed(3)}`;
-    println();
-    println(`final model (round ${fin.round}, ${fin.method}) on the ${r.records - r.reviewed[r.reviewed.length - 1]!} records never reviewed: ${auc}`);
-    if (r.project) println(`project kept at ${r.project}`);
-    for (const w of r.warnings) println(`note: ${w}`);
-    return 0;
-  } catch (err) {
-    line.done();
-    if (err instanceof CancelledError) {
-      process.stderr.write('simulation cancelled\n');
-      return 130;
-    }
-    throw err;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+      );
+      const fin = r.final;
+      const auc = fin.auc_pr_unlabeled === null ? 'n/a (one class left)' : `AUC-PR ${fin.auc_pr_unlabeled.toFixed(3)}, AUC-ROC ${fin.auc_roc_unlabeled!.toFixed(3)}`;
+      println();
+      println(`final model (round ${fin.round}, ${fin.method}) on the ${r.records - r.reviewed[r.reviewed.length - 1]!} records never reviewed: ${auc}`);
+      if (r.project) println(`project kept at ${r.project}`);
+      for (const w of r.warnings) println(`note: ${w}`);
+      return 0;
+    },
+  });
 }
 
 function normalsOption(value: string | undefined): 'anchors' | 'unlabeled' | 'ignored' | undefined {

@@ -1,9 +1,10 @@
-import { CancelledError, RosasError } from '../../core/errors';
+import { RosasError } from '../../core/errors';
 import { runJob } from '../../core/jobs/run-job';
 import { openProject } from '../../core/project/project';
 import { TRAIN_METHODS, type TrainMethod, type TrainRoundProgress } from '../../core/rounds/train-round';
 import { intOption, parse } from '../args';
-import { printJson, println, progressLine } from '../output';
+import { runCancellable } from '../cancellable';
+import { printJson, println } from '../output';
 
 export const usage = `rosas train <project> [--seed S] [--epochs N] [--method auto|rosas|iforest] [--json]
   Trains a new round on the labels as they are now and scores every record. auto (default):
@@ -43,53 +44,39 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
   // This process holds the project's writer lock; training runs in a worker thread.
   const project = openProject(projectPath, { purpose: 'rosas train' });
-  const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\ncancelling: no round will be saved…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const line = progressLine();
   try {
-    const r = await runJob(
-      'train',
-      { project: project.path, options: { seed, epochs, method } },
-      { signal: controller.signal, onProgress: (p) => line.update(describe(p)) },
-    );
-    line.done();
-    if (values.json) {
-      printJson({
-        round: r.round,
-        method: r.method,
-        backend: r.backend,
-        seed: r.seed,
-        epochs: r.epochs,
-        train_seconds: r.trainSeconds,
-        score_seconds: r.scoreSeconds,
-        seconds: r.seconds,
-        labeled_anomalies: r.labeledAnomalies,
-        labeled_normals: r.labeledNormals,
-        labeled_unsure: r.labeledUnsure,
-        records_scored: r.recordsScored,
-        feature_spec_id: r.featureSpecId,
-        dim: r.dim,
-      });
-    } else {
-      const what = r.method === 'rosas' ? `RoSAS, ${r.epochs} epochs` : 'Isolation Forest (no labeled anomaly yet)';
-      println(`round ${r.round}: ${what}, backend ${r.backend}, seed ${r.seed}`);
-      println(`  trained on ${r.labeledAnomalies} anomaly, ${r.labeledNormals} normal label(s) in ${r.trainSeconds.toFixed(1)} s`);
-      println(`  scored ${r.recordsScored.toLocaleString('en')} records (${r.dim} features) in ${r.scoreSeconds.toFixed(1)} s`);
-    }
-    return 0;
-  } catch (err) {
-    line.done();
-    if (err instanceof CancelledError) {
-      process.stderr.write('training cancelled: no round was saved; earlier rounds are unchanged\n');
-      return 130;
-    }
-    throw err;
+    return await runCancellable({
+      cancelling: 'cancelling: no round will be saved…',
+      cancelled: 'training cancelled: no round was saved; earlier rounds are unchanged',
+      run: (signal, progress) => runJob('train', { project: project.path, options: { seed, epochs, method } }, { signal, onProgress: (p) => progress(describe(p)) }),
+      report: (r) => {
+        if (values.json) {
+          printJson({
+            round: r.round,
+            method: r.method,
+            backend: r.backend,
+            seed: r.seed,
+            epochs: r.epochs,
+            train_seconds: r.trainSeconds,
+            score_seconds: r.scoreSeconds,
+            seconds: r.seconds,
+            labeled_anomalies: r.labeledAnomalies,
+            labeled_normals: r.labeledNormals,
+            labeled_unsure: r.labeledUnsure,
+            records_scored: r.recordsScored,
+            feature_spec_id: r.featureSpecId,
+            dim: r.dim,
+          });
+        } else {
+          const what = r.method === 'rosas' ? `RoSAS, ${r.epochs} epochs` : 'Isolation Forest (no labeled anomaly yet)';
+          println(`round ${r.round}: ${what}, backend ${r.backend}, seed ${r.seed}`);
+          println(`  trained on ${r.labeledAnomalies} anomaly, ${r.labeledNormals} normal label(s) in ${r.trainSeconds.toFixed(1)} s`);
+          println(`  scored ${r.recordsScored.toLocaleString('en')} records (${r.dim} features) in ${r.scoreSeconds.toFixed(1)} s`);
+        }
+        return 0;
+      },
+    });
   } finally {
-    process.off('SIGINT', onSigint);
     project.close();
   }
 }

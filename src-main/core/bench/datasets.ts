@@ -18,20 +18,41 @@ export interface Dataset {
   labels: Uint8Array;
 }
 
-/** Rows per growth step of the value buffer; chunks are joined once at the end. */
-const CHUNK_ROWS = 16384;
-
-export async function loadDataset(file: string): Promise<Dataset> {
-  if (!fs.existsSync(file)) throw new RosasError('not-found', 'dataset file not found', { file });
+/**
+ * Lines of a (gzipped) text file; read errors, including a corrupt gzip, reject `failed` (race it
+ * against the reading: readline does not forward the gunzip stream's errors).
+ */
+export function openLines(file: string) {
   const raw = fs.createReadStream(file);
   const input = file.endsWith('.gz') ? raw.pipe(zlib.createGunzip()) : raw;
-  // A corrupt gzip is reported on the gunzip stream, which readline does not forward.
   const failed = new Promise<never>((_, reject) => {
     const fail = (e: Error) => reject(new RosasError('format', `cannot read: ${e.message}`, { file }));
     raw.on('error', fail);
     if (input !== raw) input.on('error', fail);
   });
+  failed.catch(() => undefined); // reported through the race, or irrelevant once the reading has failed
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  return {
+    lines,
+    failed,
+    close() {
+      lines.close();
+      raw.destroy();
+    },
+  };
+}
+
+/** The column names of a CSV header line (a byte-order mark dropped). */
+export function headerFields(line: string): string[] {
+  return line.replace(/^\uFEFF/, '').split(',').map((s) => s.trim());
+}
+
+/** Rows per growth step of the value buffer; chunks are joined once at the end. */
+const CHUNK_ROWS = 16384;
+
+export async function loadDataset(file: string): Promise<Dataset> {
+  if (!fs.existsSync(file)) throw new RosasError('not-found', 'dataset file not found', { file });
+  const src = openLines(file);
 
   let names: string[] | undefined;
   let dim = 0;
@@ -43,10 +64,10 @@ export async function loadDataset(file: string): Promise<Dataset> {
   let lineNo = 0;
 
   const read = async () => {
-    for await (const line of lines) {
+    for await (const line of src.lines) {
       lineNo++;
       if (names === undefined) {
-        const header = line.replace(/^\uFEFF/, '').split(',').map((s) => s.trim());
+        const header = headerFields(line);
         if (header.length < 2 || header[header.length - 1] !== 'label') {
           throw new RosasError('format', `header must list the features and end with "label", got "${line.slice(0, 80)}"`, { file, line: 1 });
         }
@@ -80,12 +101,10 @@ export async function loadDataset(file: string): Promise<Dataset> {
       rows++;
     }
   };
-  failed.catch(() => undefined); // reported through the race below, or irrelevant once read() has failed
   try {
-    await Promise.race([read(), failed]);
+    await Promise.race([read(), src.failed]);
   } finally {
-    lines.close();
-    raw.destroy();
+    src.close();
   }
   if (names === undefined) throw new RosasError('format', 'empty file: no header line', { file });
 

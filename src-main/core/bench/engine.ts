@@ -9,15 +9,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
-import zlib from 'node:zlib';
 import { CancelledError, RosasError } from '../errors';
 import { truthRule } from '../ingest/truth';
 import { loadTf } from '../model/backend';
 import { averagePrecision, rocAuc } from '../model/metrics';
 import { rosasOptions, scoreMatrix, trainRosas } from '../model/rosas/rosas';
 import type { RosasOptions, TrainProgress } from '../model/rosas/types';
-import { loadDataset, type Dataset } from './datasets';
+import { headerFields, loadDataset, openLines, type Dataset } from './datasets';
 import { makeSplit } from './make-split';
 import { loadSplit, prepareSplit, type Split } from './protocol';
 
@@ -128,31 +126,10 @@ export function datasetName(file: string): string {
   return path.basename(file).replace(/\.gz$/i, '').replace(/\.(csv|tsv|txt)$/i, '');
 }
 
-/** Lines of a (gzipped) text file; read errors, including a corrupt gzip, reject `failed`. */
-function openLines(file: string) {
-  const raw = fs.createReadStream(file);
-  const input = file.endsWith('.gz') ? raw.pipe(zlib.createGunzip()) : raw;
-  const failed = new Promise<never>((_, reject) => {
-    const fail = (e: Error) => reject(new RosasError('format', `cannot read: ${e.message}`, { file }));
-    raw.on('error', fail);
-    if (input !== raw) input.on('error', fail);
-  });
-  failed.catch(() => undefined);
-  const lines = readline.createInterface({ input, crlfDelay: Infinity });
-  return {
-    lines,
-    failed,
-    close() {
-      lines.close();
-      raw.destroy();
-    },
-  };
-}
-
 async function readHeader(file: string): Promise<string[]> {
   const src = openLines(file);
   const first = async () => {
-    for await (const line of src.lines) return line.replace(/^\uFEFF/, '').split(',').map((s) => s.trim());
+    for await (const line of src.lines) return headerFields(line);
     return [];
   };
   try {

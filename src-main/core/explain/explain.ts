@@ -60,7 +60,7 @@ export async function explainRecord(db: Database, recordId: number, opts: { roun
   const values = JSON.parse(row.fields) as FieldValue[];
   const x = new Float32Array(spec.dim);
   featurizeRow(spec, values, x, 0, row.ts);
-  const typical = typicalRow(db, spec);
+  const typical = typicalRow(db, info.featureSpecId, spec);
   const model = roundModel(db, round);
 
   const columns = model.kind === 'rosas' ? await integratedGradients(await loadTf(), model, x, typical) : occlusion(model.forest as IsolationForest, spec, x, typical);
@@ -91,12 +91,35 @@ export async function explainRecord(db: Database, recordId: number, opts: { roun
   };
 }
 
+/**
+ * The typical record of a spec, per database connection: the same until records are added, so
+ * explaining one record after another (an analyst moving down the list) does not rescan.
+ */
+const typicalCache = new WeakMap<Database, Map<string, Float32Array>>();
+
+function typicalRow(db: Database, specId: number, spec: FeatureSpec): Float32Array {
+  // Records are only ever appended, so the highest id says whether the set changed.
+  const { maxId } = db.prepare('SELECT max(id) AS maxId FROM records').get() as { maxId: number };
+  let byKey = typicalCache.get(db);
+  if (!byKey) typicalCache.set(db, (byKey = new Map()));
+  const key = `${specId}|${maxId}`;
+  const cached = byKey.get(key);
+  if (cached) return cached;
+  const row = computeTypicalRow(db, spec, maxId);
+  byKey.set(key, row);
+  return row;
+}
+
 /** Per-column median of records spread evenly over the project: what a typical record looks like. */
-function typicalRow(db: Database, spec: FeatureSpec): Float32Array {
-  const { n, maxId } = db.prepare('SELECT count(*) AS n, max(id) AS maxId FROM records').get() as { n: number; maxId: number };
+function computeTypicalRow(db: Database, spec: FeatureSpec, maxId: number): Float32Array {
   const step = Math.max(1, Math.floor(maxId / BASELINE_SAMPLE));
-  const rows = db.prepare('SELECT fields, ts FROM records WHERE id % ? = 0 LIMIT ?').all(step, BASELINE_SAMPLE) as Array<{ fields: string; ts: number | null }>;
-  const sample = rows.length ? rows : (db.prepare('SELECT fields, ts FROM records LIMIT ?').all(Math.min(n, BASELINE_SAMPLE)) as typeof rows);
+  // Ids spread evenly over the project, looked up by primary key (no scan).
+  const byId = db.prepare('SELECT fields, ts FROM records WHERE id = ?');
+  const sample: Array<{ fields: string; ts: number | null }> = [];
+  for (let id = step; id <= maxId && sample.length < BASELINE_SAMPLE; id += step) {
+    const r = byId.get(id) as { fields: string; ts: number | null } | undefined;
+    if (r) sample.push(r);
+  }
   const m = new Float32Array(sample.length * spec.dim);
   sample.forEach((r, i) => featurizeRow(spec, JSON.parse(r.fields) as FieldValue[], m, i * spec.dim, r.ts));
   const out = new Float32Array(spec.dim);
