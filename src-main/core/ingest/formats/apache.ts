@@ -1,5 +1,6 @@
 import type { Fields, LineFormat, LineParser, ParseResult, Sample } from '../types';
 import { MONTHS } from '../time';
+import { confidenceOf, lineShare } from '../sniff';
 
 /**
  * Apache / nginx access logs: the common format `%h %l %u %t "%r" %>s %b`, the combined format
@@ -156,15 +157,7 @@ export const apache: LineFormat = {
   title: 'Apache / nginx access log',
   framing: 'lines',
   sniff(sample: Sample): number {
-    const lines = sample.lines.slice(0, 200).filter((l) => l.trim() !== '');
-    // The sample's last line may be cut off; judge on the complete ones when there are several.
-    if (lines.length > 1 && !sample.text.endsWith('\n')) lines.pop();
-    if (!lines.length) return 0;
-    let hits = 0;
-    for (const l of lines) if (SNIFF.test(l) && parseLine(l).kind === 'record') hits++;
-    const share = hits / lines.length;
-    if (share >= 0.8) return 0.95;
-    return share >= 0.5 ? 0.6 : 0;
+    return confidenceOf(lineShare(sample, (l) => SNIFF.test(l) && parseLine(l).kind === 'record'));
   },
   create(): LineParser {
     return { line: (text) => parseLine(text) };

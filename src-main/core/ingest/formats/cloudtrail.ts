@@ -1,7 +1,8 @@
 import { flatten } from '../flatten';
 import { isJsonObject } from '../json-documents';
 import { parseIsoTime } from '../time';
-import type { JsonFormat, ParseResult, Sample } from '../types';
+import type { JsonFormat, Sample } from '../types';
+import { jsonObjectFormat } from './json-object-format';
 
 const WRAPPER = /^\s*\{\s*"Records"\s*:\s*\[/;
 
@@ -20,23 +21,16 @@ function sniff(sample: Sample): number {
  * renames `eventTime` to `@timestamp`). `requestParameters` and `responseElements` differ by API
  * call and nest without limit: each is kept as one JSON-text field rather than exploded.
  */
-export const cloudtrail: JsonFormat = {
+export const cloudtrail: JsonFormat = jsonObjectFormat({
   name: 'cloudtrail',
   title: 'AWS CloudTrail',
-  framing: 'json',
   sniff,
-  create() {
-    return {
-      record(value: unknown): ParseResult {
-        if (!isJsonObject(value)) return { kind: 'bad', reason: 'expected a JSON object' };
-        const { requestParameters, responseElements, ...rest } = value;
-        const fields = flatten(rest);
-        if (requestParameters != null) fields.requestParameters = JSON.stringify(requestParameters);
-        if (responseElements != null) fields.responseElements = JSON.stringify(responseElements);
-        const time = typeof value.eventTime === 'string' ? value.eventTime : value['@timestamp'];
-        const ts = typeof time === 'string' ? parseIsoTime(time) : null;
-        return ts === null ? { kind: 'record', fields } : { kind: 'record', fields, ts };
-      },
-    };
+  read(value) {
+    const { requestParameters, responseElements, ...rest } = value;
+    const fields = flatten(rest);
+    if (requestParameters != null) fields.requestParameters = JSON.stringify(requestParameters);
+    if (responseElements != null) fields.responseElements = JSON.stringify(responseElements);
+    const time = typeof value.eventTime === 'string' ? value.eventTime : value['@timestamp'];
+    return { fields, ts: typeof time === 'string' ? parseIsoTime(time) : null };
   },
-};
+});

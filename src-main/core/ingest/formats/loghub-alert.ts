@@ -1,6 +1,7 @@
 import type { Fields, LineFormat, LineParser, ParseResult, Sample } from '../types';
 import { messageTemplate } from '../template';
 import { authFields, splitTag } from './syslog';
+import { confidenceOf, lineShare } from '../sniff';
 
 /**
  * The alert-tagged layout of loghub's supercomputer logs (BGL, Thunderbird, Spirit, Liberty):
@@ -60,14 +61,7 @@ export const loghubAlert: LineFormat = {
   title: 'Alert-tagged supercomputer log (loghub BGL / Thunderbird)',
   framing: 'lines',
   sniff(sample: Sample): number {
-    const lines = sample.lines.slice(0, 200).filter((l) => l.trim() !== '');
-    if (lines.length > 1 && !sample.text.endsWith('\n')) lines.pop();
-    if (!lines.length) return 0;
-    let hits = 0;
-    for (const l of lines) if (HEAD.test(l)) hits++;
-    const share = hits / lines.length;
-    if (share >= 0.8) return 0.95;
-    return share >= 0.5 ? 0.6 : 0;
+    return confidenceOf(lineShare(sample, (l) => HEAD.test(l)));
   },
   create(): LineParser {
     return { line: (text) => parseLine(text) };

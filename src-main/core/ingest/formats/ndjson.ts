@@ -1,7 +1,8 @@
 import { flatten } from '../flatten';
 import { isJsonObject } from '../json-documents';
 import { parseIsoTime } from '../time';
-import type { JsonFormat, ParseResult, Sample } from '../types';
+import type { JsonFormat, Sample } from '../types';
+import { jsonObjectFormat } from './json-object-format';
 
 /** Where generic JSON records usually keep their time, in order of preference. */
 const TIME_KEYS = ['ts', 'timestamp', '@timestamp', 'time', 'eventTime', 'date', 'datetime'];
@@ -40,24 +41,21 @@ function sniff(sample: Sample): number {
 }
 
 /** Any JSON records that no specific format claims: flattened, time from the usual keys. */
-export const ndjson: JsonFormat = {
+export const ndjson: JsonFormat = jsonObjectFormat({
   name: 'ndjson',
   title: 'JSON records',
-  framing: 'json',
   sniff,
-  create() {
-    return {
-      record(value: unknown): ParseResult {
-        if (!isJsonObject(value)) return { kind: 'bad', reason: 'expected a JSON object' };
-        const fields = flatten(value);
-        for (const key of TIME_KEYS) {
-          const raw = value[key];
-          if (raw === undefined || raw === null) continue;
-          const ts = genericTime(raw);
-          if (ts !== null) return { kind: 'record', fields, ts };
-        }
-        return { kind: 'record', fields };
-      },
-    };
+  read(value) {
+    return { fields: flatten(value), ts: firstTime(value) };
   },
-};
+});
+
+function firstTime(value: Record<string, unknown>): number | null {
+  for (const key of TIME_KEYS) {
+    const raw = value[key];
+    if (raw === undefined || raw === null) continue;
+    const ts = genericTime(raw);
+    if (ts !== null) return ts;
+  }
+  return null;
+}

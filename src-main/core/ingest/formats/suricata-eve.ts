@@ -1,7 +1,8 @@
 import { flatten } from '../flatten';
 import { isJsonObject } from '../json-documents';
 import { parseIsoTime } from '../time';
-import type { JsonFormat, ParseResult, Sample } from '../types';
+import type { JsonFormat, Sample } from '../types';
+import { jsonObjectFormat } from './json-object-format';
 
 function sniff(sample: Sample): number {
   const v = sample.firstJson;
@@ -13,19 +14,11 @@ function sniff(sample: Sample): number {
  * Suricata EVE JSON: one event a line, schema by `event_type`, nested objects flattened
  * (`alert.signature`, `flow.bytes_toserver`). `timestamp` carries microseconds and a `+0200` offset.
  */
-export const suricataEve: JsonFormat = {
+export const suricataEve: JsonFormat = jsonObjectFormat({
   name: 'suricata-eve',
   title: 'Suricata EVE JSON',
-  framing: 'json',
   sniff,
-  create() {
-    return {
-      record(value: unknown): ParseResult {
-        if (!isJsonObject(value)) return { kind: 'bad', reason: 'expected a JSON object' };
-        const fields = flatten(value);
-        const ts = typeof value.timestamp === 'string' ? parseIsoTime(value.timestamp) : null;
-        return ts === null ? { kind: 'record', fields } : { kind: 'record', fields, ts };
-      },
-    };
+  read(value) {
+    return { fields: flatten(value), ts: typeof value.timestamp === 'string' ? parseIsoTime(value.timestamp) : null };
   },
-};
+});

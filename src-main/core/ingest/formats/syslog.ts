@@ -1,6 +1,7 @@
 import type { Fields, LineFormat, LineParser, ParseContext, ParseResult, Sample } from '../types';
 import { MONTHS, YearlessClock, parseIsoTime } from '../time';
 import { isIp, messageTemplate } from '../template';
+import { confidenceOf, lineShare } from '../sniff';
 
 /**
  * Syslog as files hold it, one message a line:
@@ -744,19 +745,14 @@ export const syslog: LineFormat = {
   title: 'Syslog (RFC 3164 / RFC 5424, auth.log)',
   framing: 'lines',
   sniff(sample: Sample): number {
-    const lines = sample.lines.slice(0, 200).filter((l) => l.trim() !== '');
-    if (lines.length > 1 && !sample.text.endsWith('\n')) lines.pop();
-    if (!lines.length) return 0;
     const parser = createSyslogParser({ fileName: '', fileMtimeMs: Date.now(), options: {} });
-    let hits = 0;
-    for (const l of lines) {
-      const r = parser.line(l, 0);
-      // A record with neither host nor program is too weak a sign (a bare time then text).
-      if (r.kind === 'record' && r.fields.host !== undefined && r.fields.program !== undefined) hits++;
-    }
-    const share = hits / lines.length;
-    if (share >= 0.8) return 0.95;
-    return share >= 0.5 ? 0.6 : 0;
+    return confidenceOf(
+      lineShare(sample, (l) => {
+        const r = parser.line(l, 0);
+        // A record with neither host nor program is too weak a sign (a bare time then text).
+        return r.kind === 'record' && r.fields.host !== undefined && r.fields.program !== undefined;
+      }),
+    );
   },
   create: createSyslogParser,
 };

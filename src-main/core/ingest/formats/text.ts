@@ -2,6 +2,7 @@ import type { Fields, LineFormat, LineParser, ParseContext, ParseResult, Sample 
 import { MONTHS, YearlessClock } from '../time';
 import { findIps, messageTemplate } from '../template';
 import { optionYear, splitTag } from './syslog';
+import { lineShare } from '../sniff';
 
 /**
  * The fallback for line-based logs no other format claims (loghub HDFS, Hadoop, Spark, Zookeeper,
@@ -312,14 +313,9 @@ export const text: LineFormat = {
   title: 'Plain-text log',
   framing: 'lines',
   sniff(sample: Sample): number {
-    const lines = sample.lines.slice(0, 200).filter((l) => l.trim() !== '');
-    if (lines.length > 1 && !sample.text.endsWith('\n')) lines.pop();
-    if (!lines.length) return 0;
     const clock = new YearlessClock(Date.now());
-    let hits = 0;
-    for (const l of lines) if (leadingTime(l, clock)) hits++;
     // Generic: low, so that every specific format wins; and nothing for text without timestamps.
-    return hits / lines.length >= 0.6 ? 0.25 : 0;
+    return lineShare(sample, (l) => leadingTime(l, clock) !== null) >= 0.6 ? 0.25 : 0;
   },
   create: createTextParser,
 };

@@ -1,7 +1,8 @@
 import { flatten } from '../flatten';
 import { isJsonObject } from '../json-documents';
 import { parseIsoTime } from '../time';
-import type { JsonFormat, ParseResult, Sample } from '../types';
+import type { JsonFormat, Sample } from '../types';
+import { jsonObjectFormat } from './json-object-format';
 
 type Obj = Record<string, unknown>;
 
@@ -130,20 +131,12 @@ function sniff(sample: Sample): number {
  * XML-derived exports (`EventData`, `Event.System`). Fields keep their names, flattened;
  * ids that arrive as strings (`"0x3e7"`) stay strings.
  */
-export const windowsEvents: JsonFormat = {
+export const windowsEvents: JsonFormat = jsonObjectFormat({
   name: 'windows-events',
   title: 'Windows event log (JSON)',
-  framing: 'json',
   sniff,
-  create() {
-    return {
-      record(value: unknown): ParseResult {
-        if (!isJsonObject(value)) return { kind: 'bad', reason: 'expected a JSON object' };
-        const v = normalize(value);
-        const fields = flatten(v, { maxDepth: 6 });
-        const ts = eventTime(v);
-        return ts === null ? { kind: 'record', fields } : { kind: 'record', fields, ts };
-      },
-    };
+  read(value) {
+    const v = normalize(value);
+    return { fields: flatten(v, { maxDepth: 6 }), ts: eventTime(v) };
   },
-};
+});

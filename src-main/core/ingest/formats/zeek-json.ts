@@ -2,7 +2,8 @@ import { flatten } from '../flatten';
 import { isJsonObject } from '../json-documents';
 import { parseIsoTime } from '../time';
 import { epochFromNumber } from './ndjson';
-import type { JsonFormat, ParseResult, Sample } from '../types';
+import type { JsonFormat, Sample } from '../types';
+import { jsonObjectFormat } from './json-object-format';
 
 /**
  * Zeek's own time fields: epoch (or relative) seconds by default, integer milliseconds under
@@ -30,22 +31,16 @@ function sniff(sample: Sample): number {
  * json-streaming-logs flavour (`_path`, `_write_ts`, ISO times). Unset fields are absent.
  * `ts` and `_write_ts` are Zeek `time` values: stored as epoch seconds, as Zeek TSV has them.
  */
-export const zeekJson: JsonFormat = {
+export const zeekJson: JsonFormat = jsonObjectFormat({
   name: 'zeek-json',
   title: 'Zeek JSON log',
-  framing: 'json',
   sniff,
-  create() {
-    return {
-      record(value: unknown): ParseResult {
-        if (!isJsonObject(value)) return { kind: 'bad', reason: 'expected a JSON object' };
-        const fields = flatten(value);
-        const ts = zeekTime(value.ts);
-        if (ts !== null) fields.ts = ts;
-        const written = zeekTime(value._write_ts);
-        if (written !== null) fields._write_ts = written;
-        return ts === null ? { kind: 'record', fields } : { kind: 'record', fields, ts };
-      },
-    };
+  read(value) {
+    const fields = flatten(value);
+    const ts = zeekTime(value.ts);
+    if (ts !== null) fields.ts = ts;
+    const written = zeekTime(value._write_ts);
+    if (written !== null) fields._write_ts = written;
+    return { fields, ts };
   },
-};
+});
