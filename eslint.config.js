@@ -19,6 +19,10 @@ const layers = [
     ],
   },
   {
+    files: ['src-shared/**/*.ts'],
+    patterns: [{ group: [...nodeBuiltins, '**/src-main/**', '**/src-renderer/**', 'better-sqlite3', 'electron', 'ws', '@tensorflow/*'], message: 'src-shared runs in Node and in the renderer: plain code only' }],
+  },
+  {
     files: ['src-main/core/**/*.ts'],
     patterns: [{ group: ['electron', '**/electron/**', '**/serve/**', '**/cli/**', '**/api/**', '**/src-renderer/**'], message: 'core is plain Node: no Electron, transports, CLI or UI' }],
   },

@@ -46,7 +46,7 @@ export function beta(random: () => number, a: number, b: number): number {
   return x + y === 0 ? 0.5 : x / (x + y);
 }
 
-/** n distinct indices from [0, size) (partial Fisher–Yates on a scratch array), or with replacement when size < n. */
+/** n distinct indices from [0, size) (sparse Fisher–Yates), or with replacement when size < n. */
 export function sampleIndices(random: () => number, size: number, n: number): Int32Array {
   const out = new Int32Array(n);
   if (size <= 0) return out;
