@@ -84,17 +84,20 @@ export function roundSummaries(db: Database): RoundSummary[] {
   const byRound = new Map<number, { reviewed: number; found: number }>();
   for (const s of discoveryCurve(db).rounds) byRound.set(s.round, { reviewed: s.reviewed, found: s.found });
   return listRounds(db).map((r) => {
-    const params = r.params as { rosas?: { epochs?: unknown; ensemble?: unknown }; epochsTrained?: unknown };
+    const params = r.params as { rosas?: { epochs?: unknown; ensemble?: unknown }; epochsTrained?: unknown; crossFit?: { heldOutAuc?: unknown; keptEpoch?: unknown } };
     let epochs: number | null = null;
     let members: number | null = null;
+    let hiddenAnomalyAuc: number | null = null;
     if (r.method === 'rosas') {
       // Newer rounds say how many epochs each model trained (it may stop early); older ones, how many were asked.
       const trained = Array.isArray(params.epochsTrained) ? params.epochsTrained.filter((e): e is number => typeof e === 'number') : [];
       epochs = trained.length ? Math.max(...trained) : typeof params.rosas?.epochs === 'number' ? params.rosas.epochs : null;
       members = trained.length || (typeof params.rosas?.ensemble === 'number' ? params.rosas.ensemble : 1);
+      const cf = params.crossFit;
+      if (cf && Array.isArray(cf.heldOutAuc) && typeof cf.keptEpoch === 'number' && typeof cf.heldOutAuc[cf.keptEpoch - 1] === 'number') hiddenAnomalyAuc = cf.heldOutAuc[cf.keptEpoch - 1] as number;
     }
     const d = byRound.get(r.round);
-    return { ...r, epochs, members, reviewed: d?.reviewed ?? 0, anomaliesFound: d?.found ?? 0 };
+    return { ...r, epochs, members, hiddenAnomalyAuc, reviewed: d?.reviewed ?? 0, anomaliesFound: d?.found ?? 0 };
   });
 }
 

@@ -17,7 +17,7 @@ import type { Label, LabelCounts, LabelHistoryRow } from '../core/labels/labels'
 import type { EpochFigures } from '../core/model/rosas/types';
 import type { FieldInfo, ProjectInfo, SourceInfo } from '../core/project/info';
 import type { RoundComparison, RoundInfo, RoundMethod } from '../core/rounds/rounds';
-import type { TrainMethod, TrainRoundProgress, TrainRoundResult } from '../core/rounds/train-round';
+import type { RoundStopping, TrainMethod, TrainRoundProgress, TrainRoundResult } from '../core/rounds/train-round';
 
 export type {
   EpochFigures,
@@ -233,6 +233,11 @@ export interface RoundSummary extends RoundInfo {
   epochs: number | null;
   /** RoSAS models whose scores were averaged (1: a single model); null for Isolation Forest. */
   members: number | null;
+  /**
+   * When the training length was cross-fitted: how the labeled anomalies each model never saw
+   * ranked among held-out unlabeled records (AUC-ROC) at the epoch kept; else null.
+   */
+  hiddenAnomalyAuc: number | null;
   /** Records labeled while this round's ranking was the newest (see DiscoveryCurve). */
   reviewed: number;
   /** Of those, the ones labeled anomaly. */
@@ -245,6 +250,8 @@ export interface TrainRequest {
   seed?: number;
   /** auto (default): Isolation Forest until a record is labeled anomaly, RoSAS after. */
   method?: TrainMethod;
+  /** How RoSAS chooses its length when `epochs` is not given (default: the engine's). */
+  stopping?: RoundStopping;
 }
 
 export interface ScoreHistogram {

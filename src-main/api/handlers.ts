@@ -159,8 +159,13 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'rounds.compare': async ({ a, b, k }) => compareRounds(db(), a, b, k === undefined ? {} : { k }),
 
-    'rounds.train': async ({ epochs, seed, method }) => ({
-      jobId: session.startTrain({ ...(epochs !== undefined ? { epochs } : {}), ...(seed !== undefined ? { seed } : {}), ...(method !== undefined ? { method } : {}) }),
+    'rounds.train': async ({ epochs, seed, method, stopping }) => ({
+      jobId: session.startTrain({
+        ...(epochs !== undefined ? { epochs } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(method !== undefined ? { method } : {}),
+        ...(stopping !== undefined ? { stopping } : {}),
+      }),
     }),
 
     'charts.scoreHistogram': async ({ round, bins }) => scoreHistogram(db(), { round, bins }),

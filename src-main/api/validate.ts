@@ -2,7 +2,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../core/export/export';
 import { ROLES, type Role } from '../core/features/roles';
 import { FORMATS, type FormatName } from '../core/ingest/types';
 import { LABELS, type Label } from '../core/labels/labels';
-import { TRAIN_METHODS, type TrainMethod } from '../core/rounds/train-round';
+import { ROUND_STOPPINGS, TRAIN_METHODS, type RoundStopping, type TrainMethod } from '../core/rounds/train-round';
 import { ApiError } from './api-error';
 import { isCallName } from './calls';
 import type { CallName, CallRequest, FieldFilter, ImportOptions, LabelFilter, ReviewFilter } from './contract';
@@ -199,6 +199,7 @@ export const validators: { [K in CallName]: Check<CallRequest<K>> } = {
     epochs: opt(int(1, 10_000)),
     seed: opt(int(0, 0xffffffff)),
     method: opt(oneOf<TrainMethod>(TRAIN_METHODS, 'training method')),
+    stopping: opt(oneOf<RoundStopping>(ROUND_STOPPINGS, 'stopping rule')),
   }),
   'charts.scoreHistogram': obj<Req<'charts.scoreHistogram'>>({ round: opt(round), bins: int(2, 200) }),
   'charts.discovery': empty,

@@ -12,6 +12,7 @@ const result = (round: number): TrainRoundResult => ({
   backend: 'wasm',
   seed: 42,
   epochs: 3,
+  hiddenAnomalyAuc: null,
   trainSeconds: 1,
   scoreSeconds: 1,
   seconds: 2.5,
@@ -149,5 +150,18 @@ describe('RoundsState', () => {
     expect(state.epochs.map((e) => [e.member, e.epoch])).toEqual([[0, 1], [1, 1], [1, 100]]);
     expect(state.fraction).toBeCloseTo(0.1 + 0.75 * (1.5 / 3));
     expect(state.stageText).toBe('training RoSAS: model 2 of 3, epoch 100 of 200 at most');
+  });
+
+  it('follows models trained side by side: the bar moves with the epoch, not the model', async () => {
+    const { api, state } = setup();
+    await state.train();
+    const t = (member: number, ep: number) => ({ stage: 'training' as const, method: 'rosas' as const, done: ep, total: 200, training: { member, members: 3, epoch: ep, epochs: 200, lockstep: true, lossTriplet: 1, lossScore: 1, weightTriplet: 1, weightScore: 1, seconds: 0.1 } });
+    api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: t(0, 1) });
+    api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: t(1, 1) });
+    api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: t(2, 1) });
+    api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: t(0, 2) });
+    expect(state.epochs.map((e) => [e.member, e.epoch])).toEqual([[0, 1], [1, 1], [2, 1], [0, 2]]);
+    expect(state.fraction).toBeCloseTo(0.1 + 0.75 * ((1 + 1 / 3) / 200));
+    expect(state.stageText).toBe('training RoSAS: 3 models side by side, epoch 2 of 200 at most');
   });
 });

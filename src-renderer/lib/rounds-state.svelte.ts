@@ -83,9 +83,17 @@ export class RoundsState {
     const p = this.progress;
     if (!p) return 0;
     const [from, to] = STAGES[p.stage];
-    // RoSAS trains its models one after another: each takes its share of the training stage.
+    // RoSAS trains its models side by side (lockstep) or one after another, each taking its share.
     const t = p.training;
-    const done = t ? (t.member + Math.min(1, t.epoch / Math.max(1, t.epochs))) / Math.max(1, t.members) : p.total ? Math.min(1, p.done / p.total) : 0;
+    const members = Math.max(1, t?.members ?? 1);
+    const most = Math.max(1, t?.epochs ?? 1);
+    const done = t
+      ? t.lockstep
+        ? Math.min(1, (t.epoch - 1 + (t.member + 1) / members) / most)
+        : (t.member + Math.min(1, t.epoch / most)) / members
+      : p.total
+        ? Math.min(1, p.done / p.total)
+        : 0;
     return from + (to - from) * done;
   }
 
@@ -98,6 +106,7 @@ export class RoundsState {
       case 'training':
         if (p.method === 'iforest') return 'training Isolation Forest';
         if (!p.training) return 'training RoSAS';
+        if (p.training.lockstep) return `training RoSAS: ${p.training.members} models side by side, epoch ${p.training.epoch} of ${p.training.epochs} at most`;
         return `training RoSAS: ${p.training.members > 1 ? `model ${p.training.member + 1} of ${p.training.members}, ` : ''}epoch ${p.training.epoch} of ${p.training.epochs}${this.fixedEpochs ? '' : ' at most'}`;
       case 'scoring':
         return 'scoring every record';
@@ -218,7 +227,7 @@ export class RoundsState {
   private onProgress(p: JobProgressOf<'train'>): void {
     this.progress = p;
     if (p.training) {
-      const { epochs: _most, members: _members, ...figures } = p.training;
+      const { epochs: _most, members: _members, lockstep: _lockstep, ...figures } = p.training;
       if (!this.epochs.some((e) => e.epoch === figures.epoch && e.member === figures.member)) this.epochs = [...this.epochs, figures];
     }
   }

@@ -14,7 +14,7 @@ import { median, runBench, type BenchResult } from '../../src-main/core/bench/en
 import { parseReferenceTable, type ReferenceFigure } from '../../src-main/core/bench/protocol';
 import { loadTf } from '../../src-main/core/model/backend';
 import { initialWeights, rosasTopology } from '../../src-main/core/model/rosas/network';
-import { REFERENCE_NO_ES, rosasOptions, scoreMatrix } from '../../src-main/core/model/rosas/rosas';
+import { describeTraining, REFERENCE_NO_ES, rosasOptions, scoreMatrix } from '../../src-main/core/model/rosas/rosas';
 import type { RosasOptions } from '../../src-main/core/model/rosas/types';
 import { mulberry32 } from '../../src-main/core/util/random';
 
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const seeds = list(process.env.BENCH_SEEDS)?.map(Number);
   const chosen = datasets(path.join(shared, 'datasets')).filter((d) => !only || only.includes(d.name));
   if (only) for (const n of only) if (!chosen.some((d) => d.name === n)) throw new Error(`no dataset "${n}" in ${path.join(shared, 'datasets')}`);
-  process.stderr.write(`bench:engine: ${chosen.length} dataset(s), seeds ${seeds?.join(',') ?? 'all split files'}, ${options.stopping === 'fixed' ? `${options.epochs} epochs` : `label-free stopping (${options.minEpochs}–${options.epochs} epochs)`} × ${options.batchesPerEpoch} steps, weight averaging ${options.weightAveraging}, ensemble ${options.ensemble}\n`);
+  process.stderr.write(`bench:engine: ${chosen.length} dataset(s), seeds ${seeds?.join(',') ?? 'all split files'}, ${describeTraining(options)} × ${options.batchesPerEpoch} steps, weight averaging ${options.weightAveraging}, ensemble ${options.ensemble}\n`);
 
   const results: Array<{ result: BenchResult; reference: Record<string, unknown> }> = [];
   const failures: Array<{ dataset: string; error: string }> = [];
@@ -145,10 +145,7 @@ async function main(): Promise<void> {
   }
 
   const backend = results[0]?.result.backend ?? (await loadTf()).backend;
-  const how =
-    options.stopping === 'fixed'
-      ? `${options.epochs} epochs`
-      : `label-free stopping (${options.minEpochs}–${options.epochs} epochs: triplet loss < ${options.separationTarget} × margin or stalled)`;
+  const how = describeTraining(options);
   console.log(
     `RoSAS engine on the shared datasets: ${how} × ${options.batchesPerEpoch} steps, weight averaging ${options.weightAveraging}, ensemble ${options.ensemble}; no validation labels used; backend ${backend}`,
   );

@@ -46,7 +46,7 @@ describe('rosas train / top / label (the JSON contract other tools read)', () =>
     expect(unlabeled.records.map((r: { id: number; rank: number }) => [r.id, r.rank])).toEqual(top.records.slice(3, 5).map((r: { id: number; rank: number }) => [r.id, r.rank]));
 
     const t2 = rosasJson('train', project, '--epochs', '2', '--seed', '5');
-    expect(t2).toMatchObject({ round: 2, method: 'rosas', seed: 5, epochs: 2, labeled_anomalies: 2, labeled_normals: 1, records_scored: 5663 });
+    expect(t2).toMatchObject({ round: 2, method: 'rosas', seed: 5, epochs: 2, hidden_anomaly_auc: null, labeled_anomalies: 2, labeled_normals: 1, records_scored: 5663 });
     expect(t2.backend).toMatch(/^(tensorflow-gpu|tensorflow|wasm|cpu)$/);
     expect(rosasJson('top', project, '-n', '1').round).toBe(2);
     expect(rosasJson('top', project, '-n', '1', '--round', '1').records[0].id).toBe(first.id);
@@ -73,6 +73,7 @@ describe('rosas train / top / label (the JSON contract other tools read)', () =>
     expect(rosas('label', project, 'x', '--as', 'normal').code).toBe(2);
     expect(rosas('train', project, '--method', 'svm').code).toBe(2);
     expect(rosas('train', project, '--epochs', '0').code).toBe(2);
+    expect(rosas('train', project, '--stopping', 'oracle').stderr).toMatch(/--stopping must be one of separation, cross-fit/);
     expect(rosas('top', project, '-n', 'many').code).toBe(2);
     const unknown = rosas('label', project, '3', '99998', '99999', '--as', 'normal', '--json');
     expect(unknown.code).toBe(1);

@@ -8,6 +8,7 @@ import { currentLabels, setLabels, type Label } from '../../src-main/core/labels
 import { openProject } from '../../src-main/core/project/project';
 import { compareRounds, getRound, listRounds, rankedIds, roundLabels, roundScores, topRecords } from '../../src-main/core/rounds/rounds';
 import { trainRound } from '../../src-main/core/rounds/train-round';
+import { roundSummaries } from '../../src-main/api/charts';
 import { projectDigest } from '../helpers/project';
 import { samplePath, tempDir } from '../helpers/samples';
 
@@ -99,6 +100,25 @@ describe('review rounds on a real log', () => {
     ).rejects.toBeInstanceOf(CancelledError);
     expect(projectDigest(p)).toBe(before);
     expect(listRounds(p.db)).toHaveLength(2);
+    p.close();
+  });
+
+  it('asked to, with enough anomaly labels, RoSAS cross-fits its training length and the round says how the hidden anomalies ranked', async () => {
+    const p = openProject(path.join(tempDir(), 'p.rosas'), { create: true });
+    await importFile(p.db, samplePath(CONN), { labelColumn: 'label' });
+    const pick = (truth: number, n: number) => (p.db.prepare('SELECT id FROM records WHERE truth = ? ORDER BY id LIMIT ?').all(truth, n) as Array<{ id: number }>).map((r) => r.id);
+    setLabels(p.db, pick(1, 12), 'anomaly', { author: 'analyst' });
+    setLabels(p.db, pick(0, 12), 'normal', { author: 'analyst' });
+    const members = new Set<number>();
+    const r = await runJob('train', { project: p.path, options: { seed: 3, stopping: 'cross-fit' } }, { onProgress: (pr) => pr.training?.lockstep && members.add(pr.training.member) });
+    expect(r).toMatchObject({ round: 1, method: 'rosas', labeledAnomalies: 12, labeledNormals: 12 });
+    expect([...members].sort()).toEqual([0, 1, 2]);
+    expect(r.hiddenAnomalyAuc).toBeGreaterThan(0);
+    expect(r.hiddenAnomalyAuc).toBeLessThanOrEqual(1);
+    const params = getRound(p.db, 1).params as { crossFit: { keptEpoch: number; heldOutAuc: number[]; hidden: number } };
+    expect(params.crossFit).toMatchObject({ keptEpoch: r.epochs, hidden: 12 });
+    expect(params.crossFit.heldOutAuc[r.epochs! - 1]).toBe(r.hiddenAnomalyAuc);
+    expect(roundSummaries(p.db)[0]).toMatchObject({ epochs: r.epochs, members: 3, hiddenAnomalyAuc: r.hiddenAnomalyAuc });
     p.close();
   });
 });

@@ -1,16 +1,20 @@
 import { RosasError } from '../../core/errors';
 import { runJob } from '../../core/jobs/run-job';
 import { openProject } from '../../core/project/project';
-import { TRAIN_METHODS, type TrainMethod, type TrainRoundProgress } from '../../core/rounds/train-round';
+import { ROUND_STOPPINGS, TRAIN_METHODS, type RoundStopping, type TrainMethod, type TrainRoundProgress } from '../../core/rounds/train-round';
 import { intOption, parse } from '../args';
 import { runCancellable } from '../cancellable';
 import { printJson, println } from '../output';
 
-export const usage = `rosas train <project> [--seed S] [--epochs N] [--method auto|rosas|iforest] [--json]
+export const usage = `rosas train <project> [--seed S] [--epochs N] [--stopping separation|cross-fit] [--method auto|rosas|iforest] [--json]
   Trains a new round on the labels as they are now and scores every record. auto (default):
   Isolation Forest while no record is labeled anomaly, RoSAS after. Ctrl-C cancels; nothing is saved.
   --seed S     seed of every random draw (default 42)
-  --epochs N   RoSAS training epochs (default: the engine's)`;
+  --epochs N   RoSAS training epochs, exactly (default: the engine's stopping rule)
+  --stopping   how RoSAS chooses its length without --epochs: separation (default: stop once the
+               labeled anomalies are separated in embedding space) or cross-fit (each of the 3
+               models hides a third of the anomaly labels; keep the epoch where the hidden ones
+               rank best among held-out records; needs 6 labeled anomalies, reports their AUC)`;
 
 function describe(p: TrainRoundProgress): string {
   const pct = p.total ? Math.floor((100 * p.done) / p.total) : 0;
@@ -32,12 +36,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     epochs: { type: 'string' },
     method: { type: 'string' },
+    stopping: { type: 'string' },
   });
   if (values.help) return println(usage), 0;
   const [projectPath] = positionals;
   if (!projectPath || positionals.length > 1) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
   const method = values.method as TrainMethod | undefined;
   if (method !== undefined && !TRAIN_METHODS.includes(method)) throw new RosasError('usage', `rosas train: --method must be one of ${TRAIN_METHODS.join(', ')}, got "${method}"`);
+  const stopping = values.stopping as RoundStopping | undefined;
+  if (stopping !== undefined && !ROUND_STOPPINGS.includes(stopping)) throw new RosasError('usage', `rosas train: --stopping must be one of ${ROUND_STOPPINGS.join(', ')}, got "${stopping}"`);
   const seed = intOption('train', 'seed', values.seed, 0);
   if (seed !== undefined && seed > 0xffffffff) throw new RosasError('usage', `rosas train: --seed must be at most ${0xffffffff}`);
   const epochs = intOption('train', 'epochs', values.epochs, 1);
@@ -48,7 +55,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return await runCancellable({
       cancelling: 'cancelling: no round will be saved…',
       cancelled: 'training cancelled: no round was saved; earlier rounds are unchanged',
-      run: (signal, progress) => runJob('train', { project: project.path, options: { seed, epochs, method } }, { signal, onProgress: (p) => progress(describe(p)) }),
+      run: (signal, progress) => runJob('train', { project: project.path, options: { seed, epochs, method, stopping } }, { signal, onProgress: (p) => progress(describe(p)) }),
       report: (r) => {
         if (values.json) {
           printJson({
@@ -57,6 +64,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
             backend: r.backend,
             seed: r.seed,
             epochs: r.epochs,
+            hidden_anomaly_auc: r.hiddenAnomalyAuc,
             train_seconds: r.trainSeconds,
             score_seconds: r.scoreSeconds,
             seconds: r.seconds,
@@ -68,7 +76,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
             dim: r.dim,
           });
         } else {
-          const what = r.method === 'rosas' ? `RoSAS, ${r.epochs} epochs` : 'Isolation Forest (no labeled anomaly yet)';
+          const heldOut = r.hiddenAnomalyAuc === null ? '' : ` (kept where anomalies each model never saw rank at AUC ${r.hiddenAnomalyAuc.toFixed(3)})`;
+          const what = r.method === 'rosas' ? `RoSAS, ${r.epochs} epochs${heldOut}` : 'Isolation Forest (no labeled anomaly yet)';
           println(`round ${r.round}: ${what}, backend ${r.backend}, seed ${r.seed}`);
           println(`  trained on ${r.labeledAnomalies} anomaly, ${r.labeledNormals} normal label(s) in ${r.trainSeconds.toFixed(1)} s`);
           println(`  scored ${r.recordsScored.toLocaleString('en')} records (${r.dim} features) in ${r.scoreSeconds.toFixed(1)} s`);

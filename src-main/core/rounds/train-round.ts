@@ -29,13 +29,21 @@ export const TRAIN_METHODS: readonly TrainMethod[] = ['auto', 'rosas', 'iforest'
 export interface TrainRoundOptions {
   /** Seed of every random draw (default 42): the same labels and seed give the same round. */
   seed?: number;
-  /** RoSAS epochs, exactly (default: the engine's label-free stopping). Ignored by Isolation Forest. */
+  /** RoSAS epochs, exactly (default: the engine's own stopping). Ignored by Isolation Forest. */
   epochs?: number;
+  /**
+   * How RoSAS decides its length when `epochs` is not given (default: the engine's, label-free);
+   * `cross-fit` hides a third of the anomaly labels from each model to choose it (see Stopping).
+   */
+  stopping?: RoundStopping;
   /** auto (default): Isolation Forest without a labeled anomaly, else RoSAS. */
   method?: TrainMethod;
   /** How RoSAS uses records confirmed normal (default: as anchors). */
   normalsAs?: RosasOptions['normalsAs'];
 }
+
+export type RoundStopping = 'separation' | 'cross-fit';
+export const ROUND_STOPPINGS: readonly RoundStopping[] = ['separation', 'cross-fit'];
 
 export type TrainStage = 'features' | 'training' | 'scoring' | 'saving';
 
@@ -57,6 +65,11 @@ export interface TrainRoundResult {
   seed: number;
   /** RoSAS epochs trained; null for Isolation Forest. */
   epochs: number | null;
+  /**
+   * When RoSAS chose its training length by cross-fitting: how the labeled anomalies each model
+   * never saw rank among held-out unlabeled records (AUC-ROC) at the epoch kept; else null.
+   */
+  hiddenAnomalyAuc: number | null;
   trainSeconds: number;
   scoreSeconds: number;
   /** Whole round, snapshot to commit. */
@@ -179,6 +192,7 @@ interface Trained {
   history: EpochFigures[];
   params: Record<string, unknown>;
   epochs: number | null;
+  hiddenAnomalyAuc: number | null;
 }
 
 async function trainIsolationForest(m: RecordMatrix, seed: number, ctl: TrainControl, report: (p: TrainRoundProgress) => void): Promise<Trained> {
@@ -213,6 +227,7 @@ async function trainIsolationForest(m: RecordMatrix, seed: number, ctl: TrainCon
     history: [],
     params: { iforest: { trees: IFOREST_TREES, sampleSize: forest.sampleSize, nodes: forest.feature.length } },
     epochs: null,
+    hiddenAnomalyAuc: null,
   };
 }
 
@@ -224,9 +239,10 @@ async function trainRosasRound(
   ctl: TrainControl,
   report: (p: TrainRoundProgress) => void,
 ): Promise<Trained> {
-  // Asking for a number of epochs means exactly that many; otherwise the engine's label-free stopping.
+  // Asking for a number of epochs means exactly that many; otherwise the stopping rule asked for, or the engine's.
   const options: RosasOptions = rosasOptions({
     seed,
+    ...(opts.stopping !== undefined ? { stopping: opts.stopping } : {}),
     ...(opts.epochs !== undefined ? { epochs: opts.epochs, stopping: 'fixed' as const } : {}),
     ...(opts.normalsAs !== undefined ? { normalsAs: opts.normalsAs } : {}),
   });
@@ -249,8 +265,9 @@ async function trainRosasRound(
     topology: JSON.stringify(model.topology),
     weights: float32Blob(model.weights),
     history: model.history,
-    params: { rosas: options, steps: model.steps, epochsTrained: model.epochs, skippedBackends: loaded.skipped },
+    params: { rosas: options, steps: model.steps, epochsTrained: model.epochs, skippedBackends: loaded.skipped, ...(model.validation ? { crossFit: model.validation } : {}) },
     epochs: Math.max(...model.epochs),
+    hiddenAnomalyAuc: model.validation ? model.validation.heldOutAuc[model.validation.keptEpoch - 1]! : null,
   };
 }
 
@@ -359,6 +376,7 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
     backend: trained.backend,
     seed,
     epochs: trained.epochs,
+    hiddenAnomalyAuc: trained.hiddenAnomalyAuc,
     trainSeconds: trained.trainSeconds,
     scoreSeconds: trained.scoreSeconds,
     seconds: (performance.now() - started) / 1000,

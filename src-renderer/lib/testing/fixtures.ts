@@ -88,6 +88,7 @@ export function roundSummary(round: number, over: Partial<RoundSummary> = {}): R
     history: [],
     epochs: round === 1 ? null : 5,
     members: round === 1 ? null : 1,
+    hiddenAnomalyAuc: null,
     reviewed: 0,
     anomaliesFound: 0,
     ...over,

@@ -90,8 +90,10 @@ describe('validateRequest', () => {
     expect(validateRequest('labels.set', { ids: [1, 2], label: null, note: '' }).request).toEqual({ ids: [1, 2], label: null, note: '' });
     expect(validateRequest('rounds.train', {}).request).toEqual({});
     expect(validateRequest('rounds.train', { epochs: 5, seed: 0, method: 'auto' }).request).toEqual({ epochs: 5, seed: 0, method: 'auto' });
+    expect(validateRequest('rounds.train', { stopping: 'cross-fit' }).request).toEqual({ stopping: 'cross-fit' });
     expect(validateRequest('export.run', { format: 'ndjson', onlyLabeled: true, path: '~/out.ndjson', overwrite: true }).request).toMatchObject({ format: 'ndjson' });
 
+    rejects('rounds.train', { stopping: 'oracle' }, /must be a known stopping rule/);
     rejects('review.page', { filter: {}, columns: [], offset: 0, limit: 1001 }, /limit must be between 1 and 1000/);
     rejects('review.page', { filter: { label: 'maybe' }, columns: [], offset: 0, limit: 1 }, /must be a known label filter/);
     rejects('review.page', { filter: { scoreMin: 'low' }, columns: [], offset: 0, limit: 1 }, /scoreMin must be a number/);

@@ -19,6 +19,11 @@ export const DEFAULT_ROSAS_OPTIONS: RosasOptions = {
   separationTarget: 0.12,
   plateauWindow: 10,
   plateauDelta: 0.05,
+  crossFitMinPerFold: 2,
+  heldOutFraction: 0.2,
+  heldOutMax: 5000,
+  heldOutTolerance: 0.05,
+  patience: 10,
   weightAveraging: 0.99,
   ensemble: 3,
   batchesPerEpoch: 16,
@@ -36,6 +41,14 @@ export const DEFAULT_ROSAS_OPTIONS: RosasOptions = {
 
 /** The reference code's own behaviour without its labeled early stopping: 200 epochs, last weights. */
 export const REFERENCE_NO_ES: Partial<RosasOptions> = { stopping: 'fixed', epochs: 200, weightAveraging: 0, ensemble: 1 };
+
+/** How long training runs under these options, in words (for CLI and benchmark output). */
+export function describeTraining(o: RosasOptions): string {
+  if (o.stopping === 'fixed') return `${o.epochs} epochs`;
+  const separation = `label-free stopping (${o.minEpochs}–${o.epochs} epochs: triplet loss < ${o.separationTarget} × margin or stalled)`;
+  if (o.stopping === 'separation') return separation;
+  return `cross-fitted stopping (each of ${o.ensemble} models hides 1/${o.ensemble} of the labeled anomalies; held-out AUC within ${o.heldOutTolerance} of its best, patience ${o.patience}, ${o.minEpochs}–${o.epochs} epochs; under ${o.crossFitMinPerFold * o.ensemble} labeled anomalies: ${separation})`;
+}
 
 export function rosasOptions(partial: Partial<RosasOptions> = {}): RosasOptions {
   const o = { ...DEFAULT_ROSAS_OPTIONS, ...partial };

@@ -7,7 +7,7 @@ import { stepLoss } from './loss';
 import { Adam } from './adam';
 import { initialWeights, layerViews, rosasTopology, weightsFromTensors } from './network';
 import { BatchSampler } from './sampling';
-import type { EpochFigures, Matrix, RosasOptions, TrainedModel, TrainLabels, TrainProgress } from './types';
+import type { EpochFigures, Matrix, RosasOptions, Topology, TrainedModel, TrainLabels, TrainProgress } from './types';
 
 /** Separate streams for initialisation and sampling, so changing one never shifts the other. */
 const SAMPLING_STREAM = 0x9e3779b9;
@@ -32,47 +32,62 @@ export function shouldStop(history: EpochFigures[], opts: RosasOptions): boolean
 }
 
 /**
- * Trains one RoSAS model as the authors' code does (see docs/rosas-reference.md), epoch by epoch,
- * without a labeled validation split: `opts.stopping` says when to stop, `opts.weightAveraging`
- * which weights to keep. Deterministic for a seed on a given backend.
+ * One RoSAS model in training, an epoch at a time, as the authors' code trains it (see
+ * docs/rosas-reference.md). Deterministic for a seed on a given backend. The weights live in plain
+ * memory between steps; each step uploads them and reads the gradients back.
  */
-export async function trainRosasMember(
-  loaded: LoadedTf,
-  data: Matrix,
-  labels: TrainLabels,
-  opts: RosasOptions,
-  ctl: TrainControl = {},
-  member = 0,
-): Promise<TrainedModel> {
-  const { tf } = loaded;
-  const started = performance.now();
-  const topology = rosasTopology(data.dim, opts.embedding);
-  const sampler = new BatchSampler(data, labels, opts, mulberry32((opts.seed ^ SAMPLING_STREAM) >>> 0));
-  // The weights live in plain memory between steps; each step uploads them and reads gradients back.
-  const values = initialWeights(topology, opts.seed);
-  const params = layerViews(topology, values);
-  // The averaged weights (Polyak): what the model keeps when weightAveraging > 0.
-  const averaged = values.slice();
-  const decay = opts.weightAveraging;
-  const shapes = topology.layers.map((l) => l.shape);
-  const adam = new Adam(
-    params.map((p) => p.length),
-    opts.learningRate,
-    opts.weightDecay,
-  );
-  const n = 3 * opts.batchSize;
-  const history: EpochFigures[] = [];
-  // L̄′ and L̄ start at 1, then hold the previous epoch's means.
-  const previous = { triplet: 1, score: 1 };
-  let steps = 0;
-  let stepFigures: TfCore.Tensor | undefined;
-  try {
-    for (let epoch = 1; ; epoch++) {
-      const epochStart = performance.now();
-      const sums = { triplet: 0, score: 0, weightTriplet: 0, weightScore: 0 };
+export class MemberTrainer {
+  readonly topology: Topology;
+  readonly history: EpochFigures[] = [];
+  steps = 0;
+  private readonly sampler: BatchSampler;
+  private readonly values: Float32Array;
+  private readonly params: Float32Array[];
+  /** The Polyak average of the weights: what the model keeps when weightAveraging > 0. */
+  private readonly averaged: Float32Array;
+  private readonly adam: Adam;
+  /** L̄′ and L̄: 1 at first, then the previous epoch's means (dynamic weight averaging). */
+  private readonly previous = { triplet: 1, score: 1 };
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly loaded: LoadedTf,
+    private readonly data: Matrix,
+    labels: TrainLabels,
+    private readonly opts: RosasOptions,
+    readonly member = 0,
+  ) {
+    this.topology = rosasTopology(data.dim, opts.embedding);
+    this.sampler = new BatchSampler(data, labels, opts, mulberry32((opts.seed ^ SAMPLING_STREAM) >>> 0));
+    this.values = initialWeights(this.topology, opts.seed);
+    this.params = layerViews(this.topology, this.values);
+    this.averaged = this.values.slice();
+    this.adam = new Adam(
+      this.params.map((p) => p.length),
+      opts.learningRate,
+      opts.weightDecay,
+    );
+  }
+
+  /** The weights the model would keep now (a view: copy to keep). */
+  get weights(): Float32Array {
+    return this.opts.weightAveraging > 0 ? this.averaged : this.values;
+  }
+
+  /** Trains one epoch (`batchesPerEpoch` steps) and returns its figures. */
+  async epoch(ctl: TrainControl = {}): Promise<EpochFigures> {
+    const { loaded, data, opts, previous, values, averaged, params } = this;
+    const { tf } = loaded;
+    const decay = opts.weightAveraging;
+    const shapes = this.topology.layers.map((l) => l.shape);
+    const n = 3 * opts.batchSize;
+    const epochStart = performance.now();
+    const sums = { triplet: 0, score: 0, weightTriplet: 0, weightScore: 0 };
+    let stepFigures: TfCore.Tensor | undefined;
+    try {
       for (let s = 0; s < opts.batchesPerEpoch; s++) {
         if (ctl.signal?.aborted) throw new CancelledError('training');
-        const batch = sampler.next();
+        const batch = this.sampler.next();
         const grads = tf.tidy(() => {
           const z = tf.tensor2d(batch.z, [2 * n, data.dim]);
           const mix = tf.tensor2d(batch.mix, [n, n]);
@@ -85,7 +100,7 @@ export async function trainRosasMember(
           });
           return lossOf(params.map((p, k) => tf.tensor(p, shapes[k], 'float32'))).map((g) => g.dataSync());
         });
-        adam.step(params, grads);
+        this.adam.step(params, grads);
         if (decay > 0) for (let i = 0; i < values.length; i++) averaged[i] = decay * averaged[i]! + (1 - decay) * values[i]!;
         const [lt, ls, wt, ws] = stepFigures!.dataSync();
         stepFigures!.dispose();
@@ -94,38 +109,59 @@ export async function trainRosasMember(
         sums.score += ls!;
         sums.weightTriplet += wt!;
         sums.weightScore += ws!;
-        steps++;
+        this.steps++;
       }
-      const k = opts.batchesPerEpoch;
-      previous.triplet = sums.triplet / k;
-      previous.score = sums.score / k;
-      const figures: EpochFigures = {
-        member,
-        epoch,
-        lossTriplet: previous.triplet,
-        lossScore: previous.score,
-        weightTriplet: sums.weightTriplet / k,
-        weightScore: sums.weightScore / k,
-        seconds: (performance.now() - epochStart) / 1000,
-      };
-      history.push(figures);
-      ctl.onProgress?.({ ...figures, epochs: opts.epochs, members: opts.ensemble });
-      await ctl.onEpoch?.(epoch, decay > 0 ? averaged : values, member);
-      // Lets a cancel message reach a worker thread between epochs.
-      await yieldToLoop();
-      if (shouldStop(history, opts)) break;
+    } finally {
+      // A step that failed midway may leave its kept figures behind.
+      stepFigures?.dispose();
     }
-    return {
-      topology,
-      weights: decay > 0 ? averaged : values,
-      epochs: [history.length],
-      history,
-      backend: loaded.backend,
-      trainSeconds: (performance.now() - started) / 1000,
-      steps,
+    const k = opts.batchesPerEpoch;
+    previous.triplet = sums.triplet / k;
+    previous.score = sums.score / k;
+    const figures: EpochFigures = {
+      member: this.member,
+      epoch: this.history.length + 1,
+      lossTriplet: previous.triplet,
+      lossScore: previous.score,
+      weightTriplet: sums.weightTriplet / k,
+      weightScore: sums.weightScore / k,
+      seconds: (performance.now() - epochStart) / 1000,
     };
-  } finally {
-    // A step that failed midway may leave its kept figures behind.
-    stepFigures?.dispose();
+    this.history.push(figures);
+    // Lets a cancel message reach a worker thread between epochs.
+    await yieldToLoop();
+    return figures;
   }
+
+  /** The trained model, with the current weights or the given ones (e.g. a kept snapshot). */
+  result(weights: Float32Array = this.weights, epochs = this.history.length): TrainedModel {
+    return {
+      topology: this.topology,
+      weights,
+      epochs: [epochs],
+      history: this.history,
+      backend: this.loaded.backend,
+      trainSeconds: (performance.now() - this.started) / 1000,
+      steps: this.steps,
+    };
+  }
+}
+
+/** Trains one RoSAS model until `opts.stopping` says stop (label-free: see Stopping in types.ts). */
+export async function trainRosasMember(
+  loaded: LoadedTf,
+  data: Matrix,
+  labels: TrainLabels,
+  opts: RosasOptions,
+  ctl: TrainControl = {},
+  member = 0,
+): Promise<TrainedModel> {
+  const trainer = new MemberTrainer(loaded, data, labels, opts, member);
+  for (;;) {
+    const figures = await trainer.epoch(ctl);
+    ctl.onProgress?.({ ...figures, epochs: opts.epochs, members: opts.ensemble });
+    await ctl.onEpoch?.(figures.epoch, trainer.weights, member);
+    if (shouldStop(trainer.history, opts)) break;
+  }
+  return trainer.result();
 }

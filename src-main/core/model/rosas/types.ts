@@ -24,13 +24,19 @@ export interface TrainLabels {
  * When training stops. The reference early-stops on a labeled validation split, which an analyst
  * does not have:
  * - `fixed`: exactly `epochs` epochs (the reference run without early stopping);
+ * - `cross-fit` (the analyst's own labels only): each ensemble member hides a different fold of
+ *   the labeled anomalies, and all hide a slice of the unlabeled rows; after each epoch the hidden
+ *   anomalies are ranked among the held-out rows (AUC pooled over the members). The weights kept
+ *   are from the latest epoch within `heldOutTolerance` of the best; training stops after
+ *   `patience` epochs in a row outside it. Needs `ensemble` ≥ 2 and at least
+ *   `crossFitMinPerFold` labeled anomalies per member; with fewer, `separation` is used;
  * - `separation` (label-free): stop once the labeled anomalies are separated from the unlabeled
  *   rows in embedding space — the epoch-mean triplet loss, over the last 3 epochs, falls below
  *   `separationTarget` × margin — or once that separation stops improving (its mean over the last
- *   `plateauWindow` epochs is less than `plateauDelta` below the window before); never before
- *   `minEpochs`, never after `epochs`.
+ *   `plateauWindow` epochs is less than `plateauDelta` below the window before).
+ * Never before `minEpochs`, never after `epochs`.
  */
-export type Stopping = 'fixed' | 'separation';
+export type Stopping = 'fixed' | 'cross-fit' | 'separation';
 
 export interface RosasOptions {
   seed: number;
@@ -41,6 +47,15 @@ export interface RosasOptions {
   separationTarget: number;
   plateauWindow: number;
   plateauDelta: number;
+  /** Cross-fit: labeled anomalies needed per ensemble member. */
+  crossFitMinPerFold: number;
+  /** Cross-fit: the share of unlabeled rows held out as negatives, and at most this many. */
+  heldOutFraction: number;
+  heldOutMax: number;
+  /** Cross-fit: how far (relative, in 1 − AUC) below the best held-out figure an epoch may be and still be kept. */
+  heldOutTolerance: number;
+  /** Cross-fit: epochs in a row outside that tolerance before training stops. */
+  patience: number;
   /**
    * Polyak averaging: the model kept is an exponential moving average of the weights over the
    * steps (decay per step), which steadies the epoch-to-epoch swings of the ranking. 0 = the
@@ -88,6 +103,19 @@ export interface TrainProgress extends EpochFigures {
   /** The most epochs this member may train (it may stop earlier: see Stopping). */
   epochs: number;
   members: number;
+  /** Members train side by side, epoch by epoch (cross-fit), rather than one after another. */
+  lockstep?: boolean;
+}
+
+/** How a cross-fitted training chose its length (see Stopping). */
+export interface CrossFitFigures {
+  /** Per epoch: how the hidden anomalies rank among the held-out rows (pooled AUC-ROC). */
+  heldOutAuc: number[];
+  /** The epoch whose weights were kept. */
+  keptEpoch: number;
+  /** Labeled anomalies hidden (each from one member), and unlabeled rows no member trained on. */
+  hidden: number;
+  heldOut: number;
 }
 
 /** Layer shapes in the order their values are stored in `TrainedModel.weights`. */
@@ -110,4 +138,6 @@ export interface TrainedModel {
   backend: string;
   trainSeconds: number;
   steps: number;
+  /** Present when the length was chosen by cross-fitting. */
+  validation?: CrossFitFigures;
 }
