@@ -43,6 +43,7 @@ export type {
   RoundComparison,
   RoundInfo,
   RoundMethod,
+  RoundStopping,
   SourceInfo,
   TrainMethod,
   TrainRoundProgress,

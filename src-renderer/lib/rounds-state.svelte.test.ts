@@ -99,6 +99,16 @@ describe('RoundsState', () => {
     expect(api.requestsOf('rounds.train')).toEqual([{}]);
   });
 
+  it('asks for cross-fitted stopping when chosen, unless a number of epochs is given', async () => {
+    const { api, state } = setup();
+    state.stopping = 'cross-fit';
+    await state.train();
+    api.emit('job.finished', { jobId: 'job-1', kind: 'train', result: result(2) });
+    state.epochsInput = '7';
+    await state.train();
+    expect(api.requestsOf('rounds.train')).toEqual([{ stopping: 'cross-fit' }, { epochs: 7 }]);
+  });
+
   it('cancels, and says that nothing was saved and the labels are kept', async () => {
     const { api, state, onTrained } = setup();
     await state.train();

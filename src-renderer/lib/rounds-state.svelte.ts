@@ -3,6 +3,7 @@ import type {
   EpochFigures,
   PrecisionRecall,
   RoundComparison,
+  RoundStopping,
   RoundSummary,
   ScoreHistogram,
   TrainRoundProgress,
@@ -39,6 +40,8 @@ export class RoundsState {
   trainError = $state<string | null>(null);
   /** RoSAS epochs for the next round; empty = the engine's default. */
   epochsInput = $state('');
+  /** Without a number of epochs: how RoSAS chooses its length (see TrainRequest). */
+  stopping = $state<RoundStopping>('separation');
 
   histogramRound = $state<number | null>(null);
   histogram = $state.raw<ScoreHistogram | null>(null);
@@ -193,7 +196,8 @@ export class RoundsState {
     this.epochs = [];
     this.fixedEpochs = epochs !== undefined;
     try {
-      await this.job.start(() => this.api.invoke('rounds.train', epochs !== undefined ? { epochs } : {}));
+      const request = epochs !== undefined ? { epochs } : this.stopping === 'separation' ? {} : { stopping: this.stopping };
+      await this.job.start(() => this.api.invoke('rounds.train', request));
       return true;
     } catch (err) {
       this.training = false;
