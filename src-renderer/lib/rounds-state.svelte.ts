@@ -86,12 +86,15 @@ export class RoundsState {
     const p = this.progress;
     if (!p) return 0;
     const [from, to] = STAGES[p.stage];
-    // RoSAS trains its models side by side (lockstep) or one after another, each taking its share.
+    // RoSAS trains its models in parallel threads (the engine says how far), side by side
+    // (lockstep) or one after another, each taking its share.
     const t = p.training;
     const members = Math.max(1, t?.members ?? 1);
     const most = Math.max(1, t?.epochs ?? 1);
     const done = t
-      ? t.lockstep
+      ? t.done !== undefined
+        ? t.done
+        : t.lockstep
         ? Math.min(1, (t.epoch - 1 + (t.member + 1) / members) / most)
         : (t.member + Math.min(1, t.epoch / most)) / members
       : p.total
@@ -231,7 +234,7 @@ export class RoundsState {
   private onProgress(p: JobProgressOf<'train'>): void {
     this.progress = p;
     if (p.training) {
-      const { epochs: _most, members: _members, lockstep: _lockstep, ...figures } = p.training;
+      const { epochs: _most, members: _members, lockstep: _lockstep, done: _done, ...figures } = p.training;
       if (!this.epochs.some((e) => e.epoch === figures.epoch && e.member === figures.member)) this.epochs = [...this.epochs, figures];
     }
   }

@@ -32,6 +32,8 @@ export interface BenchOptions {
   epochs?: number;
   /** Any other engine option, e.g. REFERENCE_NO_ES to measure the reference's own behaviour. */
   rosas?: Partial<RosasOptions>;
+  /** Threads the ensemble's members may train in at once (default 1, as the reference's one thread). */
+  threads?: number;
 }
 
 export interface BenchProgress {
@@ -248,7 +250,7 @@ export async function runBench(file: string, opts: BenchOptions = {}, ctl: Bench
       p.train,
       { anomalies: p.labeled, normals: new Int32Array(0), unlabeled: p.unlabeled },
       options,
-      { signal: ctl.signal, onProgress: (t) => report({ stage: 'training', training: t }) },
+      { signal: ctl.signal, threads: opts.threads ?? 1, onProgress: (t) => report({ stage: 'training', training: t }) },
     );
     report({ stage: 'scoring' });
     const t0 = performance.now();

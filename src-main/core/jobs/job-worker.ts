@@ -1,13 +1,15 @@
 import { parentPort } from 'node:worker_threads';
 import { serializeError } from '../errors';
-import type { FromWorker, JobKind, ToWorker } from './jobs';
+import type { FromWorker, ToWorker, WorkerJobKind } from './jobs';
 import { runImportJob } from './import-job';
 import { runTrainJob } from '../rounds/train-job';
+import { runMemberJob } from '../model/rosas/member-job';
 
 /** What each job kind runs, in this worker thread. */
-const handlers: Record<JobKind, (input: never, ctl: { signal: AbortSignal; onProgress: (p: unknown) => void }) => Promise<unknown>> = {
+const handlers: Record<WorkerJobKind, (input: never, ctl: { signal: AbortSignal; onProgress: (p: unknown) => void }) => Promise<unknown>> = {
   import: runImportJob,
   train: runTrainJob,
+  rosasMember: runMemberJob,
 };
 
 const port = parentPort;

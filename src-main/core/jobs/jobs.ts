@@ -1,5 +1,7 @@
 import type { SerializedError } from '../errors';
 import type { ImportOptions, ImportProgress, ImportSummary } from '../ingest/import';
+import type { MemberJobInput } from '../model/rosas/member-job';
+import type { TrainedModel, TrainProgress } from '../model/rosas/types';
 import type { TrainRoundOptions, TrainRoundProgress, TrainRoundResult } from '../rounds/train-round';
 
 /**
@@ -22,6 +24,18 @@ export interface JobTypes {
 
 export type JobKind = keyof JobTypes;
 
+/** What a worker thread runs: the app's jobs, and the ones the engine starts for itself. */
+export interface WorkerJobTypes extends JobTypes {
+  /** One RoSAS ensemble member, when a round trains its members in parallel. */
+  rosasMember: {
+    input: MemberJobInput;
+    progress: TrainProgress;
+    output: TrainedModel;
+  };
+}
+
+export type WorkerJobKind = keyof WorkerJobTypes;
+
 export interface ImportFilesResult {
   imported: ImportSummary[];
   /** Files that failed, with the reason; the others were imported. */
@@ -31,7 +45,7 @@ export interface ImportFilesResult {
 }
 
 /** Messages between a job's caller and its worker thread. */
-export type ToWorker = { type: 'start'; kind: JobKind; input: unknown } | { type: 'cancel' };
+export type ToWorker = { type: 'start'; kind: WorkerJobKind; input: unknown } | { type: 'cancel' };
 export type FromWorker =
   | { type: 'progress'; progress: unknown }
   | { type: 'done'; output: unknown }

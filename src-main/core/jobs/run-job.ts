@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, deserializeError } from '../errors';
 import { findUp } from '../util/find-up';
-import type { FromWorker, JobKind, JobTypes, ToWorker } from './jobs';
+import type { FromWorker, ToWorker, WorkerJobKind, WorkerJobTypes } from './jobs';
 
 /** After a cancel, how long a job may take to roll back before its thread is stopped. */
 const CANCEL_GRACE_MS = 10_000;
@@ -29,7 +29,7 @@ export interface RunOptions<P> {
  * CLI's Ctrl-C handler) stays responsive. Aborting the signal asks the job to stop; it rolls back
  * and the promise rejects with CancelledError.
  */
-export function runJob<K extends JobKind>(kind: K, input: JobTypes[K]['input'], opts: RunOptions<JobTypes[K]['progress']> = {}): Promise<JobTypes[K]['output']> {
+export function runJob<K extends WorkerJobKind>(kind: K, input: WorkerJobTypes[K]['input'], opts: RunOptions<WorkerJobTypes[K]['progress']> = {}): Promise<WorkerJobTypes[K]['output']> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new CancelledError(kind));
     const worker = new Worker(workerFile());
@@ -51,8 +51,8 @@ export function runJob<K extends JobKind>(kind: K, input: JobTypes[K]['input'], 
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'progress') opts.onProgress?.(msg.progress as JobTypes[K]['progress']);
-      else if (msg.type === 'done') settle(() => resolve(msg.output as JobTypes[K]['output']));
+      if (msg.type === 'progress') opts.onProgress?.(msg.progress as WorkerJobTypes[K]['progress']);
+      else if (msg.type === 'done') settle(() => resolve(msg.output as WorkerJobTypes[K]['output']));
       else settle(() => reject(deserializeError(msg.error)));
     });
     worker.on('error', (err) => settle(() => reject(err)));

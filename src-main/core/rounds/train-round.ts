@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import { RosasError, throwIfAborted } from '../errors';
@@ -251,6 +252,8 @@ async function trainRosasRound(
   report({ stage: 'training', method: 'rosas', done: 0, total: options.epochs });
   const model = await trainRosas(loaded, m, labels, options, {
     signal: ctl.signal,
+    // The analyst waits for the round: use the machine's cores (members train in parallel).
+    threads: availableParallelism(),
     onProgress: (p) => report({ stage: 'training', method: 'rosas', done: p.epoch, total: p.epochs, training: p }),
   });
   throwIfAborted(ctl.signal, 'training');

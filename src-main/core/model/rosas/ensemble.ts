@@ -1,5 +1,6 @@
 import type { LoadedTf } from '../backend';
 import { canCrossFit, trainCrossFit } from './cross-fit';
+import { trainMembersInThreads } from './threads';
 import { trainRosasMember, type TrainControl } from './train';
 import type { Matrix, RosasOptions, TrainedModel, TrainLabels } from './types';
 
@@ -20,7 +21,9 @@ export async function trainRosas(loaded: LoadedTf, data: Matrix, labels: TrainLa
   } else {
     // Too few labels to hide any: label-free stopping instead.
     const each = opts.stopping === 'cross-fit' ? { ...opts, stopping: 'separation' as const } : opts;
-    for (let m = 0; m < opts.ensemble; m++) members.push(await trainRosasMember(loaded, data, labels, { ...each, seed: seeds[m]! }, ctl, m));
+    const threads = ctl.onEpoch ? 1 : Math.min(ctl.threads ?? 1, opts.ensemble);
+    if (threads > 1) members = await trainMembersInThreads(loaded, data, labels, each, seeds, threads, ctl);
+    else for (let m = 0; m < opts.ensemble; m++) members.push(await trainRosasMember(loaded, data, labels, { ...each, seed: seeds[m]! }, ctl, m));
   }
   if (members.length === 1) return members[0]!;
   const weights = new Float32Array(members.reduce((n, m) => n + m.weights.length, 0));

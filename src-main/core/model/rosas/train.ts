@@ -14,6 +14,11 @@ const SAMPLING_STREAM = 0x9e3779b9;
 
 export interface TrainControl {
   signal?: AbortSignal;
+  /**
+   * Ensemble members may train in up to this many worker threads at once (default 1: one after
+   * another here). Same weights either way; not with cross-fit or `onEpoch`.
+   */
+  threads?: number;
   onProgress?: (p: TrainProgress) => void;
   /** After each epoch, with the weights the model would keep now (a view: copy to keep). */
   onEpoch?: (epoch: number, weights: Float32Array, member: number) => void | Promise<void>;

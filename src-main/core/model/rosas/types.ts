@@ -105,6 +105,8 @@ export interface TrainProgress extends EpochFigures {
   members: number;
   /** Members train side by side, epoch by epoch (cross-fit), rather than one after another. */
   lockstep?: boolean;
+  /** Share of the whole training done (0–1), when members train in parallel threads. */
+  done?: number;
 }
 
 /** How a cross-fitted training chose its length (see Stopping). */

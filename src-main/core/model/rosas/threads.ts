@@ -1,0 +1,69 @@
+import { CancelledError } from '../../errors';
+import { runJob } from '../../jobs/run-job';
+import type { LoadedTf } from '../backend';
+import type { TrainControl } from './train';
+import type { Matrix, RosasOptions, TrainedModel, TrainLabels } from './types';
+
+/** The rows in shared memory (copied once unless they already are), for threads to read in place. */
+function shared(data: Matrix): Matrix {
+  if (data.x.buffer instanceof SharedArrayBuffer) return data;
+  const x = new Float32Array(new SharedArrayBuffer(data.x.byteLength));
+  x.set(data.x);
+  return { ...data, x };
+}
+
+/**
+ * Trains the ensemble's members in up to `threads` worker threads at once, each exactly as
+ * trainRosasMember would here (same seeds, same backend: the same weights). A failure or a cancel
+ * stops the others; nothing is returned until every thread has finished.
+ */
+export async function trainMembersInThreads(
+  loaded: LoadedTf,
+  data: Matrix,
+  labels: TrainLabels,
+  opts: RosasOptions,
+  seeds: number[],
+  threads: number,
+  ctl: TrainControl,
+): Promise<TrainedModel[]> {
+  const input = { data: shared(data), labels, backend: loaded.backend };
+  const results: TrainedModel[] = [];
+  const done = seeds.map(() => 0);
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  ctl.signal?.addEventListener('abort', onAbort, { once: true });
+  if (ctl.signal?.aborted) stop.abort();
+  let next = 0;
+  const lane = async () => {
+    while (next < seeds.length && !stop.signal.aborted) {
+      const member = next++;
+      try {
+        results[member] = await runJob(
+          'rosasMember',
+          { ...input, opts: { ...opts, seed: seeds[member]! }, member },
+          {
+            signal: stop.signal,
+            onProgress: (p) => {
+              done[member] = Math.min(1, p.epoch / p.epochs);
+              ctl.onProgress?.({ ...p, done: done.reduce((a, b) => a + b, 0) / seeds.length });
+            },
+          },
+        );
+        done[member] = 1;
+      } catch (err) {
+        stop.abort();
+        throw err;
+      }
+    }
+  };
+  try {
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(threads, seeds.length) }, lane));
+    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
+    // Cancelled before a member had started: no thread had anything to reject.
+    if (stop.signal.aborted || results.length < seeds.length) throw new CancelledError('training');
+    return results;
+  } finally {
+    ctl.signal?.removeEventListener('abort', onAbort);
+  }
+}
