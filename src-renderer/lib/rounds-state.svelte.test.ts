@@ -174,4 +174,13 @@ describe('RoundsState', () => {
     expect(state.fraction).toBeCloseTo(0.1 + 0.75 * ((1 + 1 / 3) / 200));
     expect(state.stageText).toBe('training RoSAS: 3 models side by side, epoch 2 of 200 at most');
   });
+
+  it('follows models trained in parallel threads by the share the engine reports', async () => {
+    const { api, state } = setup();
+    await state.train();
+    const training = { member: 1, members: 3, epoch: 4, epochs: 200, done: 0.5, lossTriplet: 1, lossScore: 1, weightTriplet: 1, weightScore: 1, seconds: 0.1 };
+    api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: { stage: 'training', method: 'rosas', done: 4, total: 200, training } });
+    expect(state.fraction).toBeCloseTo(0.1 + 0.75 * 0.5);
+    expect(state.epochs).toEqual([{ member: 1, epoch: 4, lossTriplet: 1, lossScore: 1, weightTriplet: 1, weightScore: 1, seconds: 0.1 }]);
+  });
 });
