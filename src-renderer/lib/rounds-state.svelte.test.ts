@@ -181,6 +181,7 @@ describe('RoundsState', () => {
     const training = { member: 1, members: 3, epoch: 4, epochs: 200, done: 0.5, lossTriplet: 1, lossScore: 1, weightTriplet: 1, weightScore: 1, seconds: 0.1 };
     api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: { stage: 'training', method: 'rosas', done: 4, total: 200, training } });
     expect(state.fraction).toBeCloseTo(0.1 + 0.75 * 0.5);
+    expect(state.stageText).toBe('training RoSAS: 3 models in parallel, up to 200 epochs each (each stops when it has learned)');
     expect(state.epochs).toEqual([{ member: 1, epoch: 4, lossTriplet: 1, lossScore: 1, weightTriplet: 1, weightScore: 1, seconds: 0.1 }]);
   });
 });

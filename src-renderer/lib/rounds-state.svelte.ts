@@ -112,6 +112,7 @@ export class RoundsState {
       case 'training':
         if (p.method === 'iforest') return 'training Isolation Forest';
         if (!p.training) return 'training RoSAS';
+        if (p.training.done !== undefined) return `training RoSAS: ${p.training.members} models in parallel, ${this.fixedEpochs ? `${p.training.epochs} epochs each` : `up to ${p.training.epochs} epochs each (each stops when it has learned)`}`;
         if (p.training.lockstep) return `training RoSAS: ${p.training.members} models side by side, epoch ${p.training.epoch} of ${p.training.epochs} at most`;
         return `training RoSAS: ${p.training.members > 1 ? `model ${p.training.member + 1} of ${p.training.members}, ` : ''}epoch ${p.training.epoch} of ${p.training.epochs}${this.fixedEpochs ? '' : ' at most'}`;
       case 'scoring':
