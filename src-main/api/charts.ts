@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Label } from '../core/labels/labels';
 import { averagePrecision } from '../core/model/metrics';
+import { keptHeldOutAuc } from '../core/model/rosas/cross-fit';
 import { listRounds, rankedIds, resolveRound, roundLabels, roundScores } from '../core/rounds/rounds';
 import type { DiscoveryCurve, PrecisionRecall, PrecisionRecallRound, RoundSummary, ScoreHistogram } from './contract';
 
@@ -94,7 +95,8 @@ export function roundSummaries(db: Database): RoundSummary[] {
       epochs = trained.length ? Math.max(...trained) : typeof params.rosas?.epochs === 'number' ? params.rosas.epochs : null;
       members = trained.length || (typeof params.rosas?.ensemble === 'number' ? params.rosas.ensemble : 1);
       const cf = params.crossFit;
-      if (cf && Array.isArray(cf.heldOutAuc) && typeof cf.keptEpoch === 'number' && typeof cf.heldOutAuc[cf.keptEpoch - 1] === 'number') hiddenAnomalyAuc = cf.heldOutAuc[cf.keptEpoch - 1] as number;
+      const kept = cf && Array.isArray(cf.heldOutAuc) && typeof cf.keptEpoch === 'number' ? keptHeldOutAuc({ heldOutAuc: cf.heldOutAuc, keptEpoch: cf.keptEpoch }) : undefined;
+      if (typeof kept === 'number') hiddenAnomalyAuc = kept;
     }
     const d = byRound.get(r.round);
     return { ...r, epochs, members, hiddenAnomalyAuc, reviewed: d?.reviewed ?? 0, anomaliesFound: d?.found ?? 0 };

@@ -114,7 +114,7 @@ export class Session {
         job.progress = progress;
         const training = kind === 'train' ? (progress as JobTypes['train']['progress']).training : undefined;
         if (training) {
-          const { epochs: _most, members: _members, lockstep: _lockstep, done: _done, ...figures } = training;
+          const { epochs: _most, members: _members, mode: _mode, done: _done, ...figures } = training;
           job.epochs.push(figures);
         }
         emit('job.progress', { jobId, kind, progress } as JobProgressEvent);

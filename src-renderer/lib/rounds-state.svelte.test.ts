@@ -29,7 +29,7 @@ const epoch = (n: number, total = 3): TrainRoundProgress => ({
   method: 'rosas',
   done: n,
   total,
-  training: { member: 0, members: 1, epoch: n, epochs: total, lossTriplet: 1 / n, lossScore: 0.5 / n, weightTriplet: 1, weightScore: 1, seconds: 0.1 },
+  training: { member: 0, members: 1, epoch: n, epochs: total, mode: 'sequential', done: n / total, lossTriplet: 1 / n, lossScore: 0.5 / n, weightTriplet: 1, weightScore: 1, seconds: 0.1 },
 });
 
 function setup() {
@@ -153,7 +153,7 @@ describe('RoundsState', () => {
   it('follows an ensemble: each model its share of the bar, each model’s epochs kept apart', async () => {
     const { api, state } = setup();
     await state.train();
-    const t = (member: number, ep: number) => ({ stage: 'training' as const, method: 'rosas' as const, done: ep, total: 200, training: { member, members: 3, epoch: ep, epochs: 200, lossTriplet: 1, lossScore: 1, weightTriplet: 1, weightScore: 1, seconds: 0.1 } });
+    const t = (member: number, ep: number) => ({ stage: 'training' as const, method: 'rosas' as const, done: ep, total: 200, training: { member, members: 3, epoch: ep, epochs: 200, mode: 'sequential' as const, done: (member + ep / 200) / 3, lossTriplet: 1, lossScore: 1, weightTriplet: 1, weightScore: 1, seconds: 0.1 } });
     api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: t(0, 1) });
     api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: t(1, 1) });
     api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: t(1, 100) });
@@ -165,7 +165,7 @@ describe('RoundsState', () => {
   it('follows models trained side by side: the bar moves with the epoch, not the model', async () => {
     const { api, state } = setup();
     await state.train();
-    const t = (member: number, ep: number) => ({ stage: 'training' as const, method: 'rosas' as const, done: ep, total: 200, training: { member, members: 3, epoch: ep, epochs: 200, lockstep: true, lossTriplet: 1, lossScore: 1, weightTriplet: 1, weightScore: 1, seconds: 0.1 } });
+    const t = (member: number, ep: number) => ({ stage: 'training' as const, method: 'rosas' as const, done: ep, total: 200, training: { member, members: 3, epoch: ep, epochs: 200, mode: 'lockstep' as const, done: (ep - 1 + (member + 1) / 3) / 200, lossTriplet: 1, lossScore: 1, weightTriplet: 1, weightScore: 1, seconds: 0.1 } });
     api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: t(0, 1) });
     api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: t(1, 1) });
     api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: t(2, 1) });
@@ -178,7 +178,7 @@ describe('RoundsState', () => {
   it('follows models trained in parallel threads by the share the engine reports', async () => {
     const { api, state } = setup();
     await state.train();
-    const training = { member: 1, members: 3, epoch: 4, epochs: 200, done: 0.5, lossTriplet: 1, lossScore: 1, weightTriplet: 1, weightScore: 1, seconds: 0.1 };
+    const training = { member: 1, members: 3, epoch: 4, epochs: 200, mode: 'threads' as const, done: 0.5, lossTriplet: 1, lossScore: 1, weightTriplet: 1, weightScore: 1, seconds: 0.1 };
     api.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: { stage: 'training', method: 'rosas', done: 4, total: 200, training } });
     expect(state.fraction).toBeCloseTo(0.1 + 0.75 * 0.5);
     expect(state.stageText).toBe('training RoSAS: 3 models in parallel, up to 200 epochs each (each stops when it has learned)');

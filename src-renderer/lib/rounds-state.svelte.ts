@@ -86,20 +86,9 @@ export class RoundsState {
     const p = this.progress;
     if (!p) return 0;
     const [from, to] = STAGES[p.stage];
-    // RoSAS trains its models in parallel threads (the engine says how far), side by side
-    // (lockstep) or one after another, each taking its share.
+    // RoSAS says how much of its training is done, however its models train.
     const t = p.training;
-    const members = Math.max(1, t?.members ?? 1);
-    const most = Math.max(1, t?.epochs ?? 1);
-    const done = t
-      ? t.done !== undefined
-        ? t.done
-        : t.lockstep
-        ? Math.min(1, (t.epoch - 1 + (t.member + 1) / members) / most)
-        : (t.member + Math.min(1, t.epoch / most)) / members
-      : p.total
-        ? Math.min(1, p.done / p.total)
-        : 0;
+    const done = t ? t.done : p.total ? Math.min(1, p.done / p.total) : 0;
     return from + (to - from) * done;
   }
 
@@ -112,8 +101,8 @@ export class RoundsState {
       case 'training':
         if (p.method === 'iforest') return 'training Isolation Forest';
         if (!p.training) return 'training RoSAS';
-        if (p.training.done !== undefined) return `training RoSAS: ${p.training.members} models in parallel, ${this.fixedEpochs ? `${p.training.epochs} epochs each` : `up to ${p.training.epochs} epochs each (each stops when it has learned)`}`;
-        if (p.training.lockstep) return `training RoSAS: ${p.training.members} models side by side, epoch ${p.training.epoch} of ${p.training.epochs} at most`;
+        if (p.training.mode === 'threads') return `training RoSAS: ${p.training.members} models in parallel, ${this.fixedEpochs ? `${p.training.epochs} epochs each` : `up to ${p.training.epochs} epochs each (each stops when it has learned)`}`;
+        if (p.training.mode === 'lockstep') return `training RoSAS: ${p.training.members} models side by side, epoch ${p.training.epoch} of ${p.training.epochs} at most`;
         return `training RoSAS: ${p.training.members > 1 ? `model ${p.training.member + 1} of ${p.training.members}, ` : ''}epoch ${p.training.epoch} of ${p.training.epochs}${this.fixedEpochs ? '' : ' at most'}`;
       case 'scoring':
         return 'scoring every record';
@@ -235,7 +224,7 @@ export class RoundsState {
   private onProgress(p: JobProgressOf<'train'>): void {
     this.progress = p;
     if (p.training) {
-      const { epochs: _most, members: _members, lockstep: _lockstep, done: _done, ...figures } = p.training;
+      const { epochs: _most, members: _members, mode: _mode, done: _done, ...figures } = p.training;
       if (!this.epochs.some((e) => e.epoch === figures.epoch && e.member === figures.member)) this.epochs = [...this.epochs, figures];
     }
   }

@@ -89,7 +89,7 @@ describe('Rounds screen', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Retrain' }));
     await flush();
     expect(a.requestsOf('rounds.train')).toEqual([{ epochs: 5 }]);
-    a.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: { stage: 'training', method: 'rosas', done: 1, total: 5, training: { member: 0, members: 1, epoch: 1, epochs: 5, lossTriplet: 0.9, lossScore: 0.4, weightTriplet: 1, weightScore: 1, seconds: 0.1 } } });
+    a.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: { stage: 'training', method: 'rosas', done: 1, total: 5, training: { member: 0, members: 1, epoch: 1, epochs: 5, mode: 'sequential', done: 0.2, lossTriplet: 0.9, lossScore: 0.4, weightTriplet: 1, weightScore: 1, seconds: 0.1 } } });
     await flush();
     expect(screen.getByRole('progressbar', { name: 'Training progress' }).getAttribute('aria-valuenow')).toBe('25');
     expect(screen.getByText(/epoch 1 of 5/)).toBeTruthy();

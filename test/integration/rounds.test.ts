@@ -110,7 +110,7 @@ describe('review rounds on a real log', () => {
     setLabels(p.db, pick(1, 12), 'anomaly', { author: 'analyst' });
     setLabels(p.db, pick(0, 12), 'normal', { author: 'analyst' });
     const members = new Set<number>();
-    const r = await runJob('train', { project: p.path, options: { seed: 3, stopping: 'cross-fit' } }, { onProgress: (pr) => pr.training?.lockstep && members.add(pr.training.member) });
+    const r = await runJob('train', { project: p.path, options: { seed: 3, stopping: 'cross-fit' } }, { onProgress: (pr) => pr.training?.mode === 'lockstep' && members.add(pr.training.member) });
     expect(r).toMatchObject({ round: 1, method: 'rosas', labeledAnomalies: 12, labeledNormals: 12 });
     expect([...members].sort()).toEqual([0, 1, 2]);
     expect(r.hiddenAnomalyAuc).toBeGreaterThan(0);

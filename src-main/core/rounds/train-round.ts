@@ -8,7 +8,8 @@ import type { Label } from '../labels/labels';
 import { loadTf } from '../model/backend';
 import { fitIsolationForest, scoreIsolationForest, type IsolationForest } from '../model/iforest';
 import { rosasOptions, scoreMatrix, trainRosas } from '../model/rosas/rosas';
-import type { EpochFigures, RosasOptions, TrainLabels, TrainProgress } from '../model/rosas/types';
+import type { EpochFigures, RosasOptions, Stopping, TrainLabels, TrainProgress } from '../model/rosas/types';
+import { keptHeldOutAuc } from '../model/rosas/cross-fit';
 import { float32Blob, packPlain } from './model-store';
 import type { RoundMethod } from './rounds';
 
@@ -43,7 +44,8 @@ export interface TrainRoundOptions {
   normalsAs?: RosasOptions['normalsAs'];
 }
 
-export type RoundStopping = 'separation' | 'cross-fit';
+/** The stopping rules an analyst may ask for (a number of epochs asks for `fixed`). */
+export type RoundStopping = Exclude<Stopping, 'fixed'>;
 export const ROUND_STOPPINGS: readonly RoundStopping[] = ['separation', 'cross-fit'];
 
 export type TrainStage = 'features' | 'training' | 'scoring' | 'saving';
@@ -270,7 +272,7 @@ async function trainRosasRound(
     history: model.history,
     params: { rosas: options, steps: model.steps, epochsTrained: model.epochs, skippedBackends: loaded.skipped, ...(model.validation ? { crossFit: model.validation } : {}) },
     epochs: Math.max(...model.epochs),
-    hiddenAnomalyAuc: model.validation ? model.validation.heldOutAuc[model.validation.keptEpoch - 1]! : null,
+    hiddenAnomalyAuc: (model.validation && keptHeldOutAuc(model.validation)) ?? null,
   };
 }
 

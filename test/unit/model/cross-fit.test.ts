@@ -59,7 +59,8 @@ describe('cross-fitted training', () => {
     const loaded = await loadTf();
     const before = loaded.tf.memory().numTensors;
     const seen: Array<[number, number, boolean | undefined]> = [];
-    const model = await trainRosas(loaded, data, labelsFor(y, 15), opts, { onProgress: (p) => seen.push([p.epoch, p.member, p.lockstep]) });
+    const done: number[] = [];
+    const model = await trainRosas(loaded, data, labelsFor(y, 15), opts, { onProgress: (p) => (seen.push([p.epoch, p.member, p.mode === 'lockstep']), done.push(p.done)) });
     const v = model.validation!;
     expect(v.hidden).toBe(15);
     expect(v.heldOut).toBeGreaterThan(50);
@@ -71,6 +72,8 @@ describe('cross-fitted training', () => {
     expect(trained === 16 || (trained - v.keptEpoch === 4 && v.heldOutAuc.slice(v.keptEpoch).every((a) => !within(a)))).toBe(true);
     expect(model.epochs).toEqual([v.keptEpoch, v.keptEpoch, v.keptEpoch]);
     expect(seen.slice(0, 4)).toEqual([[1, 0, true], [1, 1, true], [1, 2, true], [2, 0, true]]);
+    // Side by side: the share done moves with every model's epoch.
+    expect(done.slice(0, 4)).toEqual([1 / 3 / 16, 2 / 3 / 16, 1 / 16, (1 + 1 / 3) / 16]);
     expect(v.heldOutAuc.every((a) => a >= 0 && a <= 1)).toBe(true);
     expect(rocAuc(await scoreMatrix(loaded, model, data), y)).toBeGreaterThan(0.9);
     expect(loaded.tf.memory().numTensors).toBe(before);

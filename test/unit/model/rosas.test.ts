@@ -278,7 +278,11 @@ describe('label-free stopping, weight averaging and ensembles', () => {
     const loaded = await loadTf();
     const before = loaded.tf.memory().numTensors;
     const members: number[] = [];
-    const ensemble = await trainRosas(loaded, data, labelsFor(y, 12), { ...base, ensemble: 3 }, { onProgress: (p) => members.push(p.member) });
+    const done: number[] = [];
+    const ensemble = await trainRosas(loaded, data, labelsFor(y, 12), { ...base, ensemble: 3 }, { onProgress: (p) => (members.push(p.member), done.push(p.done)) });
+    // One after another: each model is a third of the work.
+    expect(done.slice(0, 2)).toEqual([1 / 18, 2 / 18]);
+    expect(done.at(-1)).toBe(1);
     expect(ensemble.topology.members).toBe(3);
     expect(ensemble.weights.length).toBe(3 * weightCount(ensemble.topology));
     expect(ensemble.epochs).toEqual([6, 6, 6]);

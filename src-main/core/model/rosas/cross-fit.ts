@@ -2,7 +2,7 @@ import { mulberry32, permutation } from '../../util/random';
 import type { LoadedTf } from '../backend';
 import { scoreMatrix } from './score';
 import { MemberTrainer, type TrainControl } from './train';
-import type { Matrix, RosasOptions, TrainedModel, TrainLabels } from './types';
+import type { CrossFitFigures, Matrix, RosasOptions, TrainedModel, TrainLabels } from './types';
 
 /** Its own random stream, so the folds never shift the models' initialisation or sampling. */
 const FOLD_STREAM = 0x85ebca6b;
@@ -24,12 +24,13 @@ export interface CrossFitPlan {
 
 /** Whether there are enough labels to cross-fit; otherwise training falls back to label-free stopping. */
 export function canCrossFit(labels: TrainLabels, opts: Pick<RosasOptions, 'ensemble' | 'crossFitMinPerFold' | 'heldOutFraction' | 'heldOutMax'>): boolean {
-  return (
-    opts.ensemble >= 2 &&
-    labels.anomalies.length >= opts.ensemble * opts.crossFitMinPerFold &&
-    heldOutCount(labels.unlabeled.length, opts) >= MIN_HELD_OUT &&
-    labels.unlabeled.length - heldOutCount(labels.unlabeled.length, opts) >= MIN_HELD_OUT
-  );
+  const held = heldOutCount(labels.unlabeled.length, opts);
+  return opts.ensemble >= 2 && labels.anomalies.length >= opts.ensemble * opts.crossFitMinPerFold && held >= MIN_HELD_OUT && labels.unlabeled.length - held >= MIN_HELD_OUT;
+}
+
+/** The held-out figure at the epoch whose weights were kept. */
+export function keptHeldOutAuc(v: Pick<CrossFitFigures, 'heldOutAuc' | 'keptEpoch'>): number | undefined {
+  return v.heldOutAuc[v.keptEpoch - 1];
 }
 
 /** Fewer negatives than this cannot rank anything. */
@@ -107,7 +108,8 @@ export async function trainCrossFit(loaded: LoadedTf, data: Matrix, labels: Trai
       const f = await t.epoch(ctl);
       const scores = await scoreMatrix(loaded, { topology: t.topology, weights: t.weights }, checks[t.member]!, { signal: ctl.signal });
       above.push(...countAbove(scores, plan.hidden[t.member]!.length));
-      ctl.onProgress?.({ ...f, epochs: opts.epochs, members: trainers.length, lockstep: true });
+      const done = Math.min(1, (epoch - 1 + (t.member + 1) / trainers.length) / opts.epochs);
+      ctl.onProgress?.({ ...f, epochs: opts.epochs, members: trainers.length, mode: 'lockstep', done });
       await ctl.onEpoch?.(epoch, t.weights, t.member);
     }
     const auc = pooledAuc(above, plan.heldOut.length);

@@ -45,7 +45,7 @@ export async function trainMembersInThreads(
             signal: stop.signal,
             onProgress: (p) => {
               done[member] = Math.min(1, p.epoch / p.epochs);
-              ctl.onProgress?.({ ...p, done: done.reduce((a, b) => a + b, 0) / seeds.length });
+              ctl.onProgress?.({ ...p, mode: 'threads', done: done.reduce((a, b) => a + b, 0) / seeds.length });
             },
           },
         );
@@ -61,7 +61,7 @@ export async function trainMembersInThreads(
     const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
     if (failed) throw failed.reason;
     // Cancelled before a member had started: no thread had anything to reject.
-    if (stop.signal.aborted || results.length < seeds.length) throw new CancelledError('training');
+    if (stop.signal.aborted) throw new CancelledError('training');
     return results;
   } finally {
     ctl.signal?.removeEventListener('abort', onAbort);

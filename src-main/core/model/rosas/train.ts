@@ -164,7 +164,8 @@ export async function trainRosasMember(
   const trainer = new MemberTrainer(loaded, data, labels, opts, member);
   for (;;) {
     const figures = await trainer.epoch(ctl);
-    ctl.onProgress?.({ ...figures, epochs: opts.epochs, members: opts.ensemble });
+    const done = (member + Math.min(1, figures.epoch / opts.epochs)) / opts.ensemble;
+    ctl.onProgress?.({ ...figures, epochs: opts.epochs, members: opts.ensemble, mode: 'sequential', done });
     await ctl.onEpoch?.(figures.epoch, trainer.weights, member);
     if (shouldStop(trainer.history, opts)) break;
   }

@@ -103,10 +103,13 @@ export interface TrainProgress extends EpochFigures {
   /** The most epochs this member may train (it may stop earlier: see Stopping). */
   epochs: number;
   members: number;
-  /** Members train side by side, epoch by epoch (cross-fit), rather than one after another. */
-  lockstep?: boolean;
-  /** Share of the whole training done (0–1), when members train in parallel threads. */
-  done?: number;
+  /**
+   * How the members train: one after another, side by side epoch by epoch (cross-fit), or in
+   * parallel worker threads.
+   */
+  mode: 'sequential' | 'lockstep' | 'threads';
+  /** Share of the whole training done, 0–1 (a member that stops early counts as done). */
+  done: number;
 }
 
 /** How a cross-fitted training chose its length (see Stopping). */
