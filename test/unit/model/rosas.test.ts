@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { loadTf } from '../../../src-main/core/model/backend';
 import { Adam } from '../../../src-main/core/model/rosas/adam';
+import { stepGradients } from '../../../src-main/core/model/rosas/gradients';
 import { stepLoss } from '../../../src-main/core/model/rosas/loss';
 import { forward, initialWeights, layerViews, rosasTopology, weightCount, weightsFromArray, weightsFromTensors } from '../../../src-main/core/model/rosas/network';
 import { rosasOptions, scoreMatrix, trainRosas } from '../../../src-main/core/model/rosas/rosas';
@@ -107,6 +108,41 @@ describe('one training step', () => {
       for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(bb[i]!, 5);
     });
     tf.dispose([x, ...ours, ...plain]);
+  });
+
+  it('hand-written gradients equal tf.grads over the loss, every loss-weight case, without leaking tensors', async () => {
+    const { tf } = await loadTf();
+    const data = synthetic(400, 7, 0.05, 11);
+    const opts = rosasOptions({ batchSize: 8, embedding: 16 });
+    const t = rosasTopology(data.data.dim, opts.embedding);
+    const params = layerViews(t, initialWeights(t, 4));
+    const sampler = new BatchSampler(data.data, labelsFor(data.y, 6), opts, mulberry32(9));
+    for (const previous of [{ triplet: 0.7, score: 0.2 }, { triplet: 0.05, score: 1.5 }, { triplet: 0, score: 0.4 }, { triplet: 0.4, score: 0 }, { triplet: 0, score: 0 }]) {
+      const batch = sampler.next();
+      const n = 3 * opts.batchSize;
+      const before = tf.memory().numTensors;
+      const ours = stepGradients(tf, t, params, batch, opts, previous);
+      expect(tf.memory().numTensors).toBe(before);
+      const tape = tf.tidy(() => {
+        let figures: number[] = [];
+        const g = tf.grads((...w: TfCore.Tensor[]) => {
+          const parts = stepLoss(tf, weightsFromTensors(w), { z: tf.tensor2d(batch.z, [2 * n, data.data.dim]), mix: tf.tensor2d(batch.mix, [n, n]), target: tf.tensor2d(batch.target, [n, 1]) }, opts, previous);
+          figures = [parts.triplet, parts.score, parts.weightTriplet, parts.weightScore].map((x) => x.dataSync()[0]!);
+          return parts.total;
+        })(params.map((p, k) => tf.tensor(p, t.layers[k]!.shape)));
+        return { grads: g.map((x) => x.dataSync() as Float32Array), figures };
+      });
+      expect(ours.triplet).toBeCloseTo(tape.figures[0]!, 5);
+      expect(ours.score).toBeCloseTo(tape.figures[1]!, 5);
+      expect(ours.weightTriplet).toBeCloseTo(tape.figures[2]!, 5);
+      expect(ours.weightScore).toBeCloseTo(tape.figures[3]!, 5);
+      tape.grads.forEach((g, k) => {
+        // A loss with weight 0 leaves the scoring head without a gradient: both must say 0 there.
+        const scale = Math.max(...g.map(Math.abs));
+        if (previous.score !== 0) expect(scale).toBeGreaterThan(0);
+        for (let i = 0; i < g.length; i++) expect(Math.abs(ours.grads[k]![i]! - g[i]!)).toBeLessThanOrEqual(1e-4 * scale);
+      });
+    }
   });
 
   it('updates weights as Adam with coupled L2 (PyTorch Adam(weight_decay)) does', () => {

@@ -40,6 +40,8 @@ function smoothL1(tf: Tf, diff: TfCore.Tensor): TfCore.Scalar {
  *   L  = mean(SL1(s(x̃) − ỹ)) + mean(SL1(s(x̃) − Σλ s(x)))
  *   total = w′L′ + wL + 0.01·‖eA + eP + eN‖_F, with (w′, w) = softmax(L′/(T·L̄′), L/(T·L̄))
  * Nothing is detached, the dynamic weights included, as in the reference.
+ * Training takes the gradient of this loss from gradients.ts, written out by hand for speed; this
+ * differentiable statement of it is what a test holds those gradients to.
  */
 export function stepLoss(tf: Tf, w: Weights, t: StepTensors, opts: RosasOptions, previous: { triplet: number; score: number }): StepLosses {
   const n = t.mix.shape[0];

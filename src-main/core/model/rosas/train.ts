@@ -1,11 +1,10 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type * as TfCore from '@tensorflow/tfjs-core';
 import { CancelledError } from '../../errors';
 import { mulberry32 } from '../../util/random';
 import type { LoadedTf } from '../backend';
-import { stepLoss } from './loss';
+import { stepGradients } from './gradients';
 import { Adam } from './adam';
-import { initialWeights, layerViews, rosasTopology, weightsFromTensors } from './network';
+import { initialWeights, layerViews, rosasTopology } from './network';
 import { BatchSampler } from './sampling';
 import type { EpochFigures, Matrix, RosasOptions, Topology, TrainedModel, TrainLabels, TrainProgress } from './types';
 
@@ -57,7 +56,7 @@ export class MemberTrainer {
 
   constructor(
     private readonly loaded: LoadedTf,
-    private readonly data: Matrix,
+    data: Matrix,
     labels: TrainLabels,
     private readonly opts: RosasOptions,
     readonly member = 0,
@@ -81,44 +80,21 @@ export class MemberTrainer {
 
   /** Trains one epoch (`batchesPerEpoch` steps) and returns its figures. */
   async epoch(ctl: TrainControl = {}): Promise<EpochFigures> {
-    const { loaded, data, opts, previous, values, averaged, params } = this;
-    const { tf } = loaded;
+    const { opts, previous, values, averaged, params } = this;
+    const { tf } = this.loaded;
     const decay = opts.weightAveraging;
-    const shapes = this.topology.layers.map((l) => l.shape);
-    const n = 3 * opts.batchSize;
     const epochStart = performance.now();
     const sums = { triplet: 0, score: 0, weightTriplet: 0, weightScore: 0 };
-    let stepFigures: TfCore.Tensor | undefined;
-    try {
-      for (let s = 0; s < opts.batchesPerEpoch; s++) {
-        if (ctl.signal?.aborted) throw new CancelledError('training');
-        const batch = this.sampler.next();
-        const grads = tf.tidy(() => {
-          const z = tf.tensor2d(batch.z, [2 * n, data.dim]);
-          const mix = tf.tensor2d(batch.mix, [n, n]);
-          const target = tf.tensor2d(batch.target, [n, 1]);
-          const lossOf = tf.grads((...w: TfCore.Tensor[]) => {
-            const parts = stepLoss(tf, weightsFromTensors(w), { z, mix, target }, opts, previous);
-            // Read back after the step; kept because grads() disposes what its function made.
-            stepFigures = tf.keep(tf.stack([parts.triplet, parts.score, parts.weightTriplet, parts.weightScore]));
-            return parts.total;
-          });
-          return lossOf(params.map((p, k) => tf.tensor(p, shapes[k], 'float32'))).map((g) => g.dataSync());
-        });
-        this.adam.step(params, grads);
-        if (decay > 0) for (let i = 0; i < values.length; i++) averaged[i] = decay * averaged[i]! + (1 - decay) * values[i]!;
-        const [lt, ls, wt, ws] = stepFigures!.dataSync();
-        stepFigures!.dispose();
-        stepFigures = undefined;
-        sums.triplet += lt!;
-        sums.score += ls!;
-        sums.weightTriplet += wt!;
-        sums.weightScore += ws!;
-        this.steps++;
-      }
-    } finally {
-      // A step that failed midway may leave its kept figures behind.
-      stepFigures?.dispose();
+    for (let s = 0; s < opts.batchesPerEpoch; s++) {
+      if (ctl.signal?.aborted) throw new CancelledError('training');
+      const step = stepGradients(tf, this.topology, params, this.sampler.next(), opts, previous);
+      this.adam.step(params, step.grads);
+      if (decay > 0) for (let i = 0; i < values.length; i++) averaged[i] = decay * averaged[i]! + (1 - decay) * values[i]!;
+      sums.triplet += step.triplet;
+      sums.score += step.score;
+      sums.weightTriplet += step.weightTriplet;
+      sums.weightScore += step.weightScore;
+      this.steps++;
     }
     const k = opts.batchesPerEpoch;
     previous.triplet = sums.triplet / k;
