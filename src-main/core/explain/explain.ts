@@ -153,11 +153,15 @@ async function integratedGradients(loaded: LoadedTf, model: Extract<StoredModel,
   }
   const members = memberWeights(tf, model);
   try {
-    const [scores, grads] = tf.tidy(() => {
+    // Out through the closure: tf.tidy walks a returned typed array element by element.
+    let scores: Float32Array = new Float32Array(0);
+    let grads: Float32Array = new Float32Array(0);
+    tf.tidy(() => {
       const input = tf.tensor2d(path, [PATH_STEPS + 1, dim]);
       const f = (t: TfCore.Tensor) => tf.sum(ensembleScore(tf, members, t as TfCore.Tensor2D));
       const g = tf.grad(f)(input);
-      return [ensembleScore(tf, members, input).dataSync(), g.dataSync()];
+      scores = ensembleScore(tf, members, input).dataSync() as Float32Array;
+      grads = g.dataSync() as Float32Array;
     });
     const contributions = new Float32Array(dim);
     for (let c = 0; c < dim; c++) {

@@ -176,8 +176,9 @@ export function lossAndGradient(
     const P = (b + i) * H;
     const N = (2 * b + i) * H;
     const active = dAP[i]! - dAN[i]! + opts.margin > 0;
-    const kp = active ? gT / (b * dAP[i]!) : 0;
-    const kn = active ? -gT / (b * dAN[i]!) : 0;
+    // A zero distance has no direction: give it no gradient (PyTorch's norm does the same).
+    const kp = active && dAP[i]! > 0 ? gT / (b * dAP[i]!) : 0;
+    const kn = active && dAN[i]! > 0 ? -gT / (b * dAN[i]!) : 0;
     for (let k = 0; k < H; k++) {
       const x = e[A + k]!;
       const up = kp * (x - e[P + k]! + TRIPLET_EPS);
