@@ -94,7 +94,7 @@ interface LossGradient {
 }
 
 /** The loss of loss.ts from the embeddings and scores of the 2n rows, and its gradient. */
-export function lossAndGradient(
+function lossAndGradient(
   e: Float32Array,
   s: Float32Array,
   batch: StepBatch,
