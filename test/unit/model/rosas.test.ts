@@ -7,7 +7,8 @@ import { stepLoss } from '../../../src-main/core/model/rosas/loss';
 import { forward, initialWeights, layerViews, rosasTopology, weightCount, weightsFromArray, weightsFromTensors } from '../../../src-main/core/model/rosas/network';
 import { rosasOptions, scoreMatrix, trainRosas } from '../../../src-main/core/model/rosas/rosas';
 import { BatchSampler } from '../../../src-main/core/model/rosas/sampling';
-import { shouldStop } from '../../../src-main/core/model/rosas/train';
+import { columnMeans, shouldStop, trainRosasMember } from '../../../src-main/core/model/rosas/train';
+import { memberOffsets } from '../../../src-main/core/model/rosas/ensemble';
 import { rocAuc } from '../../../src-main/core/model/metrics';
 import { mulberry32 } from '../../../src-main/core/util/random';
 import { labelsFor, synthetic } from '../../helpers/rosas-data';
@@ -323,7 +324,15 @@ describe('label-free stopping, weight averaging and ensembles', () => {
     expect(ensemble.weights.length).toBe(3 * weightCount(ensemble.topology));
     expect(ensemble.epochs).toEqual([6, 6, 6]);
     expect([...new Set(members)]).toEqual([0, 1, 2]);
-    const single = (m: number) => ({ topology: { ...ensemble.topology, members: 1 }, weights: ensemble.weights.subarray(m * weightCount(ensemble.topology), (m + 1) * weightCount(ensemble.topology)) });
+    // The last member sees centered inputs: its offset is the column means of the rows.
+    const offsets = ensemble.topology.inputOffsets!;
+    expect(offsets.slice(0, 2)).toEqual([null, null]);
+    const means = Array.from({ length: data.dim }, (_, c) => Array.from({ length: data.rows }, (_, i) => data.x[i * data.dim + c]!).reduce((a, b) => a + b, 0) / data.rows);
+    offsets[2]!.forEach((v, c) => expect(v).toBeCloseTo(means[c]!, 5));
+    const single = (m: number) => ({
+      topology: { ...ensemble.topology, members: 1, inputOffsets: [offsets[m]!] },
+      weights: ensemble.weights.subarray(m * weightCount(ensemble.topology), (m + 1) * weightCount(ensemble.topology)),
+    });
     const each = await Promise.all([0, 1, 2].map((m) => scoreMatrix(loaded, single(m), data)));
     const mean = await scoreMatrix(loaded, ensemble, data);
     for (let i = 0; i < 50; i++) expect(mean[i]).toBeCloseTo((each[0]![i]! + each[1]![i]! + each[2]![i]!) / 3, 5);
@@ -337,5 +346,44 @@ describe('label-free stopping, weight averaging and ensembles', () => {
     expect(model.epochs[0]).toBeGreaterThanOrEqual(8);
     expect(model.epochs[0]).toBeLessThanOrEqual(40);
     expect(model.history).toHaveLength(model.epochs[0]!);
+  });
+});
+
+describe('centered ensemble members', () => {
+  const { data, y } = synthetic(800, 5, 0.05, 21);
+  const means = columnMeans(data);
+  const centered = { ...data, x: data.x.map((v, i) => v - means[i % data.dim]!) };
+
+  it('are the last centeredMembers of an ensemble, never all of it', () => {
+    expect(memberOffsets(data, { ensemble: 1, centeredMembers: 1 })).toEqual([null]);
+    expect(memberOffsets(data, { ensemble: 3, centeredMembers: 0 })).toEqual([null, null, null]);
+    expect(memberOffsets(data, { ensemble: 3, centeredMembers: 1 })).toEqual([null, null, means]);
+    expect(memberOffsets(data, { ensemble: 3, centeredMembers: 9 })).toEqual([null, means, means]);
+  });
+
+  it('train on the rows minus their column means, and score raw rows as such a model scores centered ones', async () => {
+    const loaded = await loadTf();
+    const opts = rosasOptions({ seed: 4, epochs: 3, stopping: 'fixed', ensemble: 1 });
+    const labels = labelsFor(y, 10);
+    const before = loaded.tf.memory().numTensors;
+    const withOffset = await trainRosasMember(loaded, data, labels, opts, {}, 0, means);
+    const onCentered = await trainRosasMember(loaded, centered, labels, opts);
+    expect(withOffset.topology.inputOffsets).toEqual([Array.from(means)]);
+    // The same batches: only the rounding of interpolating before or after centering differs.
+    let worst = 0;
+    withOffset.weights.forEach((w, i) => (worst = Math.max(worst, Math.abs(w - onCentered.weights[i]!))));
+    expect(worst).toBeLessThan(1e-3);
+    const raw = await scoreMatrix(loaded, withOffset, data);
+    const plain = await scoreMatrix(loaded, { topology: onCentered.topology, weights: withOffset.weights }, centered);
+    raw.forEach((s, i) => expect(s).toBeCloseTo(plain[i]!, 5));
+    expect(loaded.tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuse a stored model whose offsets do not fit it', async () => {
+    const loaded = await loadTf();
+    const t = rosasTopology(data.dim, 8);
+    const weights = initialWeights(t, 1);
+    await expect(scoreMatrix(loaded, { topology: { ...t, inputOffsets: [[1, 2]] }, weights }, data)).rejects.toThrow(/input offset has 2 values, 5 expected/);
+    await expect(scoreMatrix(loaded, { topology: { ...t, inputOffsets: [null, null] }, weights }, data)).rejects.toThrow(/2 input offsets for 1 members/);
   });
 });

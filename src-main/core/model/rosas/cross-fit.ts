@@ -2,7 +2,7 @@ import { mulberry32, permutation } from '../../util/random';
 import type { LoadedTf } from '../backend';
 import { scoreMatrix } from './score';
 import { MemberTrainer, type TrainControl } from './train';
-import type { CrossFitFigures, Matrix, RosasOptions, TrainedModel, TrainLabels } from './types';
+import type { CrossFitFigures, Matrix, MemberSetup, RosasOptions, TrainedModel, TrainLabels } from './types';
 
 /** Its own random stream, so the folds never shift the models' initialisation or sampling. */
 const FOLD_STREAM = 0x85ebca6b;
@@ -93,9 +93,16 @@ function rowsOf(data: Matrix, rows: ArrayLike<number>): Matrix {
  * flattened out, more training still sharpens the top of the ranking. Training stops once
  * `patience` epochs in a row fall outside it, never before `minEpochs`, never after `epochs`.
  */
-export async function trainCrossFit(loaded: LoadedTf, data: Matrix, labels: TrainLabels, opts: RosasOptions, seeds: number[], ctl: TrainControl = {}): Promise<TrainedModel[]> {
+export async function trainCrossFit(
+  loaded: LoadedTf,
+  data: Matrix,
+  labels: TrainLabels,
+  opts: RosasOptions,
+  setups: MemberSetup[],
+  ctl: TrainControl = {},
+): Promise<TrainedModel[]> {
   const plan = crossFitPlan(labels, opts);
-  const trainers = plan.train.map((l, m) => new MemberTrainer(loaded, data, l, { ...opts, seed: seeds[m]! }, m));
+  const trainers = plan.train.map((l, m) => new MemberTrainer(loaded, data, l, { ...opts, seed: setups[m]!.seed }, m, setups[m]!.offset));
   const checks = plan.hidden.map((h) => rowsOf(data, [...h, ...plan.heldOut]));
   const figures: number[] = [];
   let best = -Infinity;

@@ -1,11 +1,19 @@
 import type { LoadedTf } from '../backend';
 import { canCrossFit, trainCrossFit } from './cross-fit';
 import { trainMembersInThreads } from './threads';
-import { trainRosasMember, type TrainControl } from './train';
-import type { Matrix, RosasOptions, TrainedModel, TrainLabels } from './types';
+import { rosasTopology } from './network';
+import { columnMeans, trainRosasMember, type TrainControl } from './train';
+import type { Matrix, MemberSetup, RosasOptions, TrainedModel, TrainLabels } from './types';
 
 /** Seeds of ensemble members: far apart so their streams never overlap. */
 const MEMBER_SEED_STEP = 7919;
+
+/** Each member's input offset: the column means for the last `centeredMembers` (never all), else none. */
+export function memberOffsets(data: Matrix, opts: Pick<RosasOptions, 'ensemble' | 'centeredMembers'>): Array<Float32Array | null> {
+  const centered = Math.min(opts.centeredMembers, opts.ensemble - 1);
+  const means = centered > 0 ? columnMeans(data) : null;
+  return Array.from({ length: opts.ensemble }, (_, m) => (m >= opts.ensemble - centered ? means : null));
+}
 
 /**
  * Trains `opts.ensemble` RoSAS models with different seeds; their scores are averaged when scoring
@@ -14,16 +22,17 @@ const MEMBER_SEED_STEP = 7919;
  */
 export async function trainRosas(loaded: LoadedTf, data: Matrix, labels: TrainLabels, opts: RosasOptions, ctl: TrainControl = {}): Promise<TrainedModel> {
   const started = performance.now();
-  const seeds = Array.from({ length: opts.ensemble }, (_, m) => (opts.seed + m * MEMBER_SEED_STEP) >>> 0);
+  const offsets = memberOffsets(data, opts);
+  const setups = offsets.map((offset, m): MemberSetup => ({ seed: (opts.seed + m * MEMBER_SEED_STEP) >>> 0, offset }));
   let members: TrainedModel[] = [];
   if (opts.stopping === 'cross-fit' && canCrossFit(labels, opts)) {
-    members = await trainCrossFit(loaded, data, labels, opts, seeds, ctl);
+    members = await trainCrossFit(loaded, data, labels, opts, setups, ctl);
   } else {
     // Too few labels to hide any: label-free stopping instead.
     const each = opts.stopping === 'cross-fit' ? { ...opts, stopping: 'separation' as const } : opts;
     const threads = ctl.onEpoch ? 1 : Math.min(ctl.threads ?? 1, opts.ensemble);
-    if (threads > 1) members = await trainMembersInThreads(loaded, data, labels, each, seeds, threads, ctl);
-    else for (let m = 0; m < opts.ensemble; m++) members.push(await trainRosasMember(loaded, data, labels, { ...each, seed: seeds[m]! }, ctl, m));
+    if (threads > 1) members = await trainMembersInThreads(loaded, data, labels, each, setups, threads, ctl);
+    else for (const [m, s] of setups.entries()) members.push(await trainRosasMember(loaded, data, labels, { ...each, seed: s.seed }, ctl, m, s.offset));
   }
   if (members.length === 1) return members[0]!;
   const weights = new Float32Array(members.reduce((n, m) => n + m.weights.length, 0));
@@ -33,7 +42,11 @@ export async function trainRosas(loaded: LoadedTf, data: Matrix, labels: TrainLa
     o += m.weights.length;
   }
   return {
-    topology: { ...members[0]!.topology, members: members.length },
+    topology: {
+      ...rosasTopology(data.dim, opts.embedding),
+      members: members.length,
+      ...(offsets.some(Boolean) ? { inputOffsets: offsets.map((o) => (o ? Array.from(o) : null)) } : {}),
+    },
     weights,
     history: members.flatMap((m) => m.history),
     epochs: members.flatMap((m) => m.epochs),

@@ -10,6 +10,8 @@ export interface MemberJobInput {
   labels: TrainLabels;
   opts: RosasOptions;
   member: number;
+  /** What the member subtracts from each input row (a centered member), or null. */
+  offset: Float32Array | null;
   /** The backend the other members run on: a member on another would not be reproducible. */
   backend: BackendName;
 }
@@ -19,5 +21,5 @@ export async function runMemberJob(input: MemberJobInput, ctl: { signal: AbortSi
   if (loaded.backend !== input.backend) {
     throw new RosasError('internal', `a training thread loaded the ${loaded.backend} backend where the others run ${input.backend}`);
   }
-  return trainRosasMember(loaded, input.data, input.labels, input.opts, { signal: ctl.signal, onProgress: ctl.onProgress }, input.member);
+  return trainRosasMember(loaded, input.data, input.labels, input.opts, { signal: ctl.signal, onProgress: ctl.onProgress }, input.member, input.offset);
 }

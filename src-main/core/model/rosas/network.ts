@@ -59,6 +59,8 @@ export interface Weights {
   w3: TfCore.Tensor2D;
   w4: TfCore.Tensor2D;
   b4: TfCore.Tensor1D;
+  /** Subtracted from each input row first (a centered member: see RosasOptions.centeredMembers). */
+  offset?: TfCore.Tensor1D;
 }
 
 export function weightsFromArray(tf: Tf, t: Topology, values: Float32Array): Weights {
@@ -83,8 +85,9 @@ export function weightsFromTensors(list: TfCore.Tensor[]): Weights {
   return { w1: w1 as TfCore.Tensor2D, w2: w2 as TfCore.Tensor2D, w3: w3 as TfCore.Tensor2D, w4: w4 as TfCore.Tensor2D, b4: b4 as TfCore.Tensor1D };
 }
 
+/** The tensors of a member, its input offset included (to dispose). */
 export function weightList(w: Weights): TfCore.Tensor[] {
-  return [w.w1, w.w2, w.w3, w.w4, w.b4];
+  return w.offset ? [w.w1, w.w2, w.w3, w.w4, w.b4, w.offset] : [w.w1, w.w2, w.w3, w.w4, w.b4];
 }
 
 /**
@@ -109,7 +112,8 @@ function matMul(tf: Tf, a: TfCore.Tensor2D, b: TfCore.Tensor2D): TfCore.Tensor2D
 
 /** Embedding φ(x) and score ψ(φ(x)) of a batch [n, D] → [n, H], [n, 1]. */
 export function forward(tf: Tf, w: Weights, x: TfCore.Tensor2D): { embedding: TfCore.Tensor2D; score: TfCore.Tensor2D } {
-  const h = tf.leakyRelu(matMul(tf, x, w.w1), LEAKY_SLOPE) as TfCore.Tensor2D;
+  const input = w.offset ? (tf.sub(x, w.offset) as TfCore.Tensor2D) : x;
+  const h = tf.leakyRelu(matMul(tf, input, w.w1), LEAKY_SLOPE) as TfCore.Tensor2D;
   const embedding = matMul(tf, h, w.w2);
   const g = tf.leakyRelu(matMul(tf, embedding, w.w3), LEAKY_SLOPE) as TfCore.Tensor2D;
   const score = tf.tanh(tf.add(matMul(tf, g, w.w4), w.b4)) as TfCore.Tensor2D;

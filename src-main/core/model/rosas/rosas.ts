@@ -8,7 +8,8 @@ export { rosasTopology } from './network';
  * The reference code's settings (configs.yaml and RoSAS.py), except how long to train and which
  * weights to keep: the reference trains up to 200 epochs and early-stops on a labeled validation
  * split that an analyst does not have. Here training stops when the labeled anomalies are
- * separated in embedding space (or that stalls), and keeps averaged weights. See
+ * separated in embedding space (or that stalls), keeps averaged weights, and averages three models,
+ * one of which sees centered inputs. See
  * docs/rosas-reference.md ("What we do differently") and `npm run bench:engine` for the figures.
  */
 export const DEFAULT_ROSAS_OPTIONS: RosasOptions = {
@@ -26,6 +27,7 @@ export const DEFAULT_ROSAS_OPTIONS: RosasOptions = {
   patience: 10,
   weightAveraging: 0.99,
   ensemble: 3,
+  centeredMembers: 1,
   batchesPerEpoch: 16,
   batchSize: 32,
   learningRate: 0.005,
@@ -40,7 +42,7 @@ export const DEFAULT_ROSAS_OPTIONS: RosasOptions = {
 };
 
 /** The reference code's own behaviour without its labeled early stopping: 200 epochs, last weights. */
-export const REFERENCE_NO_ES: Partial<RosasOptions> = { stopping: 'fixed', epochs: 200, weightAveraging: 0, ensemble: 1 };
+export const REFERENCE_NO_ES: Partial<RosasOptions> = { stopping: 'fixed', epochs: 200, weightAveraging: 0, ensemble: 1, centeredMembers: 0 };
 
 /** How long training runs under these options, in words (for CLI and benchmark output). */
 export function describeTraining(o: RosasOptions): string {
@@ -55,6 +57,7 @@ export function rosasOptions(partial: Partial<RosasOptions> = {}): RosasOptions 
   if (!Number.isInteger(o.k) || o.k < 2) throw new Error(`k must be an integer ≥ 2, got ${o.k}`);
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new Error(`epochs must be an integer ≥ 1, got ${o.epochs}`);
   if (!Number.isInteger(o.ensemble) || o.ensemble < 1) throw new Error(`ensemble must be an integer ≥ 1, got ${o.ensemble}`);
+  if (!Number.isInteger(o.centeredMembers) || o.centeredMembers < 0) throw new Error(`centeredMembers must be an integer ≥ 0, got ${o.centeredMembers}`);
   if (!(o.weightAveraging >= 0 && o.weightAveraging < 1)) throw new Error(`weightAveraging must be in [0, 1), got ${o.weightAveraging}`);
   return o;
 }

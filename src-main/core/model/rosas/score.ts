@@ -47,5 +47,14 @@ export function memberWeights(tf: Tf, model: Pick<TrainedModel, 'topology' | 'we
   const per = weightCount(model.topology);
   const members = model.topology.members ?? 1;
   if (model.weights.length !== members * per) throw new Error(`model has ${model.weights.length} weights, ${members} × ${per} expected`);
-  return Array.from({ length: model.topology.members ?? 1 }, (_, m) => weightsFromArray(tf, model.topology, model.weights.subarray(m * per, (m + 1) * per)));
+  const offsets = model.topology.inputOffsets;
+  if (offsets && offsets.length !== members) throw new Error(`model has ${offsets.length} input offsets for ${members} members`);
+  offsets?.forEach((o, m) => {
+    if (o && o.length !== model.topology.inputDim) throw new Error(`member ${m}'s input offset has ${o.length} values, ${model.topology.inputDim} expected`);
+  });
+  return Array.from({ length: members }, (_, m) => {
+    const w = weightsFromArray(tf, model.topology, model.weights.subarray(m * per, (m + 1) * per));
+    const offset = offsets?.[m];
+    return offset ? { ...w, offset: tf.tensor1d(offset, 'float32') } : w;
+  });
 }

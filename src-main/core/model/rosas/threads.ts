@@ -2,7 +2,7 @@ import { CancelledError } from '../../errors';
 import { runJob } from '../../jobs/run-job';
 import type { LoadedTf } from '../backend';
 import type { TrainControl } from './train';
-import type { Matrix, RosasOptions, TrainedModel, TrainLabels } from './types';
+import type { Matrix, MemberSetup, RosasOptions, TrainedModel, TrainLabels } from './types';
 
 /** The rows in shared memory (copied once unless they already are), for threads to read in place. */
 function shared(data: Matrix): Matrix {
@@ -22,30 +22,30 @@ export async function trainMembersInThreads(
   data: Matrix,
   labels: TrainLabels,
   opts: RosasOptions,
-  seeds: number[],
+  setups: MemberSetup[],
   threads: number,
   ctl: TrainControl,
 ): Promise<TrainedModel[]> {
   const input = { data: shared(data), labels, backend: loaded.backend };
   const results: TrainedModel[] = [];
-  const done = seeds.map(() => 0);
+  const done = setups.map(() => 0);
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   ctl.signal?.addEventListener('abort', onAbort, { once: true });
   if (ctl.signal?.aborted) stop.abort();
   let next = 0;
   const lane = async () => {
-    while (next < seeds.length && !stop.signal.aborted) {
+    while (next < setups.length && !stop.signal.aborted) {
       const member = next++;
       try {
         results[member] = await runJob(
           'rosasMember',
-          { ...input, opts: { ...opts, seed: seeds[member]! }, member },
+          { ...input, opts: { ...opts, seed: setups[member]!.seed }, member, offset: setups[member]!.offset },
           {
             signal: stop.signal,
             onProgress: (p) => {
               done[member] = Math.min(1, p.epoch / p.epochs);
-              ctl.onProgress?.({ ...p, mode: 'threads', done: done.reduce((a, b) => a + b, 0) / seeds.length });
+              ctl.onProgress?.({ ...p, mode: 'threads', done: done.reduce((a, b) => a + b, 0) / setups.length });
             },
           },
         );
@@ -57,7 +57,7 @@ export async function trainMembersInThreads(
     }
   };
   try {
-    const lanes = await Promise.allSettled(Array.from({ length: Math.min(threads, seeds.length) }, lane));
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(threads, setups.length) }, lane));
     const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
     if (failed) throw failed.reason;
     // Cancelled before a member had started: no thread had anything to reject.

@@ -60,8 +60,11 @@ export class MemberTrainer {
     labels: TrainLabels,
     private readonly opts: RosasOptions,
     readonly member = 0,
+    /** Subtracted from every input row (a centered member), or none. */
+    private readonly offset: Float32Array | null = null,
   ) {
-    this.topology = rosasTopology(data.dim, opts.embedding);
+    const topology = rosasTopology(data.dim, opts.embedding);
+    this.topology = offset ? { ...topology, inputOffsets: [Array.from(offset)] } : topology;
     this.sampler = new BatchSampler(data, labels, opts, mulberry32((opts.seed ^ SAMPLING_STREAM) >>> 0));
     this.values = initialWeights(this.topology, opts.seed);
     this.params = layerViews(this.topology, this.values);
@@ -87,7 +90,9 @@ export class MemberTrainer {
     const sums = { triplet: 0, score: 0, weightTriplet: 0, weightScore: 0 };
     for (let s = 0; s < opts.batchesPerEpoch; s++) {
       if (ctl.signal?.aborted) throw new CancelledError('training');
-      const step = stepGradients(tf, this.topology, params, this.sampler.next(), opts, previous);
+      const batch = this.sampler.next();
+      if (this.offset) subtractFromRows(batch.z, this.offset);
+      const step = stepGradients(tf, this.topology, params, batch, opts, previous);
       this.adam.step(params, step.grads);
       if (decay > 0) for (let i = 0; i < values.length; i++) averaged[i] = decay * averaged[i]! + (1 - decay) * values[i]!;
       sums.triplet += step.triplet;
@@ -128,6 +133,19 @@ export class MemberTrainer {
   }
 }
 
+/** x[i, :] −= offset for each row of a row-major matrix (interpolated rows too: it is linear). */
+function subtractFromRows(x: Float32Array, offset: Float32Array): void {
+  const d = offset.length;
+  for (let i = 0; i < x.length; i++) x[i] = x[i]! - offset[i % d]!;
+}
+
+/** Column means of a matrix: the offset of a centered member. */
+export function columnMeans(data: Matrix): Float32Array {
+  const sums = new Float64Array(data.dim);
+  for (let i = 0; i < data.rows; i++) for (let c = 0; c < data.dim; c++) sums[c] += data.x[i * data.dim + c]!;
+  return Float32Array.from(sums, (s) => s / Math.max(1, data.rows));
+}
+
 /** Trains one RoSAS model until `opts.stopping` says stop (label-free: see Stopping in types.ts). */
 export async function trainRosasMember(
   loaded: LoadedTf,
@@ -136,8 +154,9 @@ export async function trainRosasMember(
   opts: RosasOptions,
   ctl: TrainControl = {},
   member = 0,
+  offset: Float32Array | null = null,
 ): Promise<TrainedModel> {
-  const trainer = new MemberTrainer(loaded, data, labels, opts, member);
+  const trainer = new MemberTrainer(loaded, data, labels, opts, member, offset);
   for (;;) {
     const figures = await trainer.epoch(ctl);
     const done = (member + Math.min(1, figures.epoch / opts.epochs)) / opts.ensemble;

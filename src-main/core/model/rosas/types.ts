@@ -64,6 +64,14 @@ export interface RosasOptions {
   weightAveraging: number;
   /** Independently seeded models whose scores are averaged (1 = a single model, as the reference). */
   ensemble: number;
+  /**
+   * The last this-many ensemble members see every input column minus its mean over the training
+   * rows. The encoder has no bias, so each first-layer unit's hyperplane passes through the
+   * origin: at a corner of min-max scaled data for the other members, at its centre for these.
+   * The two views rank different datasets best, and their ensemble beats either (README). At least
+   * one member always sees the inputs as given (so a single model is the reference's).
+   */
+  centeredMembers: number;
   batchesPerEpoch: number;
   batchSize: number;
   learningRate: number;
@@ -131,6 +139,14 @@ export interface Topology {
   layers: Array<{ name: string; shape: number[] }>;
   /** Models in the ensemble; their weights follow one another in `weights`. Absent = 1. */
   members?: number;
+  /** Per member: what is subtracted from each input row before it (null or absent = nothing). */
+  inputOffsets?: Array<number[] | null>;
+}
+
+/** What sets one ensemble member apart: its seed, and what it subtracts from each input row. */
+export interface MemberSetup {
+  seed: number;
+  offset: Float32Array | null;
 }
 
 export interface TrainedModel {
