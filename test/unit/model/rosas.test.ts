@@ -199,6 +199,19 @@ describe('batch sampling', () => {
     expect(positives.some((p) => normalRows.includes(p))).toBe(false);
   });
 
+  it('samples normal rows from confirmed normals once every record is labeled, and says so when none is normal', () => {
+    const anomalies = Int32Array.of(0, 1, 2);
+    const normals = Int32Array.from({ length: 20 }, (_, i) => 10 + i);
+    const none = new Int32Array(0);
+    const sampler = new BatchSampler(data, { anomalies, normals, unlabeled: none }, { batchSize: 8, alpha: 0.5, k: 2, normalsAs: 'anchors' }, mulberry32(3));
+    const batch = sampler.next();
+    const normalRows = [...normals].map((i) => Array.from(data.x.subarray(i * 6, (i + 1) * 6)).join());
+    const anchorsAndPositives = Array.from({ length: 16 }, (_, r) => Array.from(batch.z.subarray(r * 6, (r + 1) * 6)).join());
+    expect(anchorsAndPositives.every((a) => normalRows.includes(a))).toBe(true);
+    const onlyAnomalies = { anomalies, normals: none, unlabeled: none };
+    expect(() => new BatchSampler(data, onlyAnomalies, { batchSize: 8, alpha: 0.5, k: 2, normalsAs: 'anchors' }, mulberry32(3))).toThrow(/every record is labeled as an anomaly/);
+  });
+
   it('supports k > 2 (several partners per interpolated sample)', () => {
     const sampler = new BatchSampler(data, labelsFor(y, 10), { batchSize: 8, alpha: 0.5, k: 4, normalsAs: 'anchors' }, mulberry32(4));
     const batch = sampler.next();

@@ -34,7 +34,10 @@ export class BatchSampler {
     this.b = opts.batchSize;
     this.dim = data.dim;
     this.unlabeledPool = opts.normalsAs === 'unlabeled' ? concat(labels.unlabeled, labels.normals) : labels.unlabeled;
-    if (this.unlabeledPool.length === 0) throw new Error('RoSAS needs unlabeled rows');
+    // Every record labeled (a small file reviewed to the end): the confirmed normals are the
+    // normal data there is, so they stand in for the unlabeled rows.
+    if (this.unlabeledPool.length === 0 && opts.normalsAs !== 'ignored') this.unlabeledPool = labels.normals;
+    if (this.unlabeledPool.length === 0) throw new Error('RoSAS needs records that are unlabeled or confirmed normal; every record is labeled as an anomaly');
     // Confirmed normals are the cleanest anchors there are: they fill anchor slots first.
     this.anchorsFromNormals = opts.normalsAs === 'anchors' ? Math.min(this.b, labels.normals.length) : 0;
     const n = 3 * this.b;
