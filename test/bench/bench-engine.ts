@@ -16,6 +16,7 @@ import { parseReferenceTable, type ReferenceFigure } from '../../src-main/core/b
 import { loadTf } from '../../src-main/core/model/backend';
 import { initialWeights, rosasTopology } from '../../src-main/core/model/rosas/network';
 import { describeTraining, REFERENCE_NO_ES, rosasOptions, scoreMatrix } from '../../src-main/core/model/rosas/rosas';
+import { centeredCount } from '../../src-main/core/model/rosas/ensemble';
 import type { RosasOptions } from '../../src-main/core/model/rosas/types';
 import { mulberry32 } from '../../src-main/core/util/random';
 
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
   const seeds = list(process.env.BENCH_SEEDS)?.map(Number);
   const chosen = datasets(path.join(shared, 'datasets')).filter((d) => !only || only.includes(d.name));
   if (only) for (const n of only) if (!chosen.some((d) => d.name === n)) throw new Error(`no dataset "${n}" in ${path.join(shared, 'datasets')}`);
-  process.stderr.write(`bench:engine: ${chosen.length} dataset(s), seeds ${seeds?.join(',') ?? 'all split files'}, ${describeTraining(options)} × ${options.batchesPerEpoch} steps, weight averaging ${options.weightAveraging}, ensemble ${options.ensemble} (${Math.min(options.centeredMembers, options.ensemble - 1)} on centered inputs)\n`);
+  process.stderr.write(`bench:engine: ${chosen.length} dataset(s), seeds ${seeds?.join(',') ?? 'all split files'}, ${describeTraining(options)} × ${options.batchesPerEpoch} steps, weight averaging ${options.weightAveraging}, ensemble ${options.ensemble} (${centeredCount(options)} on centered inputs)\n`);
 
   const results: Array<{ result: BenchResult; reference: Record<string, unknown> }> = [];
   const failures: Array<{ dataset: string; error: string }> = [];
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
   const backend = results[0]?.result.backend ?? (await loadTf()).backend;
   const how = describeTraining(options);
   console.log(
-    `RoSAS engine on the shared datasets: ${how} × ${options.batchesPerEpoch} steps, weight averaging ${options.weightAveraging}, ensemble ${options.ensemble} (${Math.min(options.centeredMembers, options.ensemble - 1)} on centered inputs; ${THREADS} at a time); no validation labels used; backend ${backend}`,
+    `RoSAS engine on the shared datasets: ${how} × ${options.batchesPerEpoch} steps, weight averaging ${options.weightAveraging}, ensemble ${options.ensemble} (${centeredCount(options)} on centered inputs; ${THREADS} at a time); no validation labels used; backend ${backend}`,
   );
   console.log('AUC-PR = average precision; ours = mean ± sample std (n−1) over the seeds run; "≥ ref−std": our mean ≥ reference mean − reference std.');
   console.log('Timings: 2-core machine shared with other CPU jobs; reference timings are the official code (PyTorch, 1 thread, incl. per-epoch validation).\n');

@@ -2,15 +2,27 @@ import type { LoadedTf } from '../backend';
 import { canCrossFit, trainCrossFit } from './cross-fit';
 import { trainMembersInThreads } from './threads';
 import { rosasTopology } from './network';
-import { columnMeans, trainRosasMember, type TrainControl } from './train';
+import { trainRosasMember, type TrainControl } from './train';
 import type { Matrix, MemberSetup, RosasOptions, TrainedModel, TrainLabels } from './types';
 
 /** Seeds of ensemble members: far apart so their streams never overlap. */
 const MEMBER_SEED_STEP = 7919;
 
-/** Each member's input offset: the column means for the last `centeredMembers` (never all), else none. */
+/** How many members see centered inputs: `centeredMembers`, but never all of them. */
+export function centeredCount(opts: Pick<RosasOptions, 'ensemble' | 'centeredMembers'>): number {
+  return Math.min(opts.centeredMembers, opts.ensemble - 1);
+}
+
+/** Column means of a matrix: the offset of a centered member. */
+export function columnMeans(data: Matrix): Float32Array {
+  const sums = new Float64Array(data.dim);
+  for (let i = 0; i < data.rows; i++) for (let c = 0; c < data.dim; c++) sums[c] += data.x[i * data.dim + c]!;
+  return Float32Array.from(sums, (s) => s / Math.max(1, data.rows));
+}
+
+/** Each member's input offset: the column means for the last centeredCount members, else none. */
 export function memberOffsets(data: Matrix, opts: Pick<RosasOptions, 'ensemble' | 'centeredMembers'>): Array<Float32Array | null> {
-  const centered = Math.min(opts.centeredMembers, opts.ensemble - 1);
+  const centered = centeredCount(opts);
   const means = centered > 0 ? columnMeans(data) : null;
   return Array.from({ length: opts.ensemble }, (_, m) => (m >= opts.ensemble - centered ? means : null));
 }

@@ -1,11 +1,9 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend';
+import { TRIPLET_EPS } from './loss';
 import { LEAKY_SLOPE } from './network';
 import type { StepBatch } from './sampling';
 import type { RosasOptions, Topology } from './types';
-
-/** PyTorch's TripletMarginLoss adds eps to the difference before the norm (as loss.ts). */
-const TRIPLET_EPS = 1e-6;
 
 export interface StepGradients {
   /** d total / d weight, one array per layer in topology order. */

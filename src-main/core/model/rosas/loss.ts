@@ -4,7 +4,7 @@ import { forward, type Weights } from './network';
 import type { RosasOptions } from './types';
 
 /** PyTorch's TripletMarginLoss adds eps to the difference before the norm. */
-const TRIPLET_EPS = 1e-6;
+export const TRIPLET_EPS = 1e-6;
 
 export interface StepTensors {
   /** [6b, D] pool rows then their interpolations. */

@@ -139,13 +139,6 @@ function subtractFromRows(x: Float32Array, offset: Float32Array): void {
   for (let i = 0; i < x.length; i++) x[i] = x[i]! - offset[i % d]!;
 }
 
-/** Column means of a matrix: the offset of a centered member. */
-export function columnMeans(data: Matrix): Float32Array {
-  const sums = new Float64Array(data.dim);
-  for (let i = 0; i < data.rows; i++) for (let c = 0; c < data.dim; c++) sums[c] += data.x[i * data.dim + c]!;
-  return Float32Array.from(sums, (s) => s / Math.max(1, data.rows));
-}
-
 /** Trains one RoSAS model until `opts.stopping` says stop (label-free: see Stopping in types.ts). */
 export async function trainRosasMember(
   loaded: LoadedTf,
