@@ -12,7 +12,8 @@ export const usage = `rosas train <project> [--seed S] [--epochs N] [--stopping 
   --seed S     seed of every random draw (default 42)
   --epochs N   RoSAS training epochs, exactly (default: the engine's stopping rule)
   --stopping   how RoSAS chooses its length without --epochs: separation (default: stop once the
-               labeled anomalies are separated in embedding space) or cross-fit (each of the 3
+               labeled anomalies are separated in embedding space, after at least max(5, 250 / D)
+               epochs for D features) or cross-fit (each of the 3
                models hides a third of the anomaly labels; keep the epoch where the hidden ones
                rank best among held-out records; needs 6 labeled anomalies, reports their AUC)`;
 

@@ -7,7 +7,7 @@ import { stepLoss } from '../../../src-main/core/model/rosas/loss';
 import { forward, initialWeights, layerViews, rosasTopology, weightCount, weightsFromArray, weightsFromTensors } from '../../../src-main/core/model/rosas/network';
 import { rosasOptions, scoreMatrix, trainRosas } from '../../../src-main/core/model/rosas/rosas';
 import { BatchSampler } from '../../../src-main/core/model/rosas/sampling';
-import { shouldStop, trainRosasMember } from '../../../src-main/core/model/rosas/train';
+import { minEpochsFor, shouldStop, trainRosasMember } from '../../../src-main/core/model/rosas/train';
 import { columnMeans, memberOffsets } from '../../../src-main/core/model/rosas/ensemble';
 import { rocAuc } from '../../../src-main/core/model/metrics';
 import { mulberry32 } from '../../../src-main/core/util/random';
@@ -301,14 +301,24 @@ describe('label-free stopping, weight averaging and ensembles', () => {
   const figures = (triplets: number[]) => triplets.map((lossTriplet, i) => ({ member: 0, epoch: i + 1, lossTriplet, lossScore: 0.1, weightTriplet: 0.5, weightScore: 0.5, seconds: 0 }));
 
   it('stops once the triplet loss is under the separation target, or stalls, never before minEpochs', () => {
-    const o = rosasOptions({ minEpochs: 4, separationTarget: 0.12, plateauWindow: 3, plateauDelta: 0.05, epochs: 50 });
-    expect(shouldStop(figures([0.9, 0.05, 0.05]), o)).toBe(false); // too early
-    expect(shouldStop(figures([0.9, 0.5, 0.3, 0.1]), o)).toBe(false); // 3-epoch mean 0.3
-    expect(shouldStop(figures([0.9, 0.5, 0.3, 0.1, 0.1, 0.1]), o)).toBe(true); // mean 0.1 < 0.12
-    expect(shouldStop(figures([0.9, 0.8, 0.7, 0.6, 0.5, 0.4]), o)).toBe(false); // still improving
-    expect(shouldStop(figures([0.5, 0.5, 0.5, 0.49, 0.5, 0.5]), o)).toBe(true); // stalled
-    expect(shouldStop(figures(Array(50).fill(0.9)), { ...o, stopping: 'fixed' })).toBe(true); // the most epochs
-    expect(shouldStop(figures(Array(49).fill(0.01)), { ...o, stopping: 'fixed' })).toBe(false);
+    const o = rosasOptions({ minEpochs: 4, minEpochsScale: 0, separationTarget: 0.12, plateauWindow: 3, plateauDelta: 0.05, epochs: 50 });
+    expect(shouldStop(figures([0.9, 0.05, 0.05]), o, 10)).toBe(false); // too early
+    expect(shouldStop(figures([0.9, 0.5, 0.3, 0.1]), o, 10)).toBe(false); // 3-epoch mean 0.3
+    expect(shouldStop(figures([0.9, 0.5, 0.3, 0.1, 0.1, 0.1]), o, 10)).toBe(true); // mean 0.1 < 0.12
+    expect(shouldStop(figures([0.9, 0.8, 0.7, 0.6, 0.5, 0.4]), o, 10)).toBe(false); // still improving
+    expect(shouldStop(figures([0.5, 0.5, 0.5, 0.49, 0.5, 0.5]), o, 10)).toBe(true); // stalled
+    expect(shouldStop(figures(Array(50).fill(0.9)), { ...o, stopping: 'fixed' }, 10)).toBe(true); // the most epochs
+    expect(shouldStop(figures(Array(49).fill(0.01)), { ...o, stopping: 'fixed' }, 10)).toBe(false);
+  });
+
+  it('waits at least minEpochsScale / D epochs on narrow inputs before a label-free stop', () => {
+    const o = rosasOptions({ minEpochs: 4, minEpochsScale: 60, separationTarget: 0.12, epochs: 50 });
+    expect(minEpochsFor(o, 10)).toBe(6);
+    expect(minEpochsFor(o, 100)).toBe(4); // never under minEpochs
+    const separated = figures([0.9, 0.1, 0.1, 0.1, 0.1]);
+    expect(shouldStop(separated, o, 100)).toBe(true);
+    expect(shouldStop(separated, o, 10)).toBe(false); // 5 < 60 / 10
+    expect(shouldStop(figures([0.9, 0.1, 0.1, 0.1, 0.1, 0.1]), o, 10)).toBe(true);
   });
 
   const { data, y } = synthetic(1500, 8, 0.05, 12);
@@ -353,10 +363,16 @@ describe('label-free stopping, weight averaging and ensembles', () => {
     expect(loaded.tf.memory().numTensors).toBe(before);
   });
 
-  it('with label-free stopping, trains between minEpochs and epochs', async () => {
+  it('with label-free stopping, trains between the least epochs for its width and epochs', async () => {
     const loaded = await loadTf();
-    const model = await trainRosas(loaded, data, labelsFor(y, 12), rosasOptions({ seed: 3, ensemble: 1, epochs: 40 }));
-    expect(model.epochs[0]).toBeGreaterThanOrEqual(8);
+    const opts = rosasOptions({ seed: 3, ensemble: 1, epochs: 40 });
+    // 8 features: the default least is 250 / 8 ≈ 31 epochs, though these anomalies separate sooner.
+    expect(minEpochsFor(opts, data.dim)).toBe(31);
+    const model = await trainRosas(loaded, data, labelsFor(y, 12), opts);
+    expect(model.epochs[0]).toBeGreaterThanOrEqual(31);
+    const unscaled = await trainRosas(loaded, data, labelsFor(y, 12), { ...opts, minEpochsScale: 0 });
+    expect(unscaled.epochs[0]).toBeLessThan(31);
+    expect(unscaled.epochs[0]).toBeGreaterThanOrEqual(opts.minEpochs);
     expect(model.epochs[0]).toBeLessThanOrEqual(40);
     expect(model.history).toHaveLength(model.epochs[0]!);
   });

@@ -24,15 +24,20 @@ export interface TrainControl {
 }
 
 /** Whether training should stop after this epoch (see Stopping in types.ts). */
-export function shouldStop(history: EpochFigures[], opts: RosasOptions): boolean {
+export function shouldStop(history: EpochFigures[], opts: RosasOptions, inputDim: number): boolean {
   const e = history.length;
   if (e >= opts.epochs) return true;
-  if (opts.stopping === 'fixed' || e < opts.minEpochs) return false;
+  if (opts.stopping === 'fixed' || e < minEpochsFor(opts, inputDim)) return false;
   const triplet = history.map((h) => h.lossTriplet);
   const mean = (from: number, to: number) => triplet.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
   if (mean(Math.max(0, e - 3), e) < opts.separationTarget * opts.margin) return true;
   const w = opts.plateauWindow;
   return e >= 2 * w && mean(e - w, e) > (1 - opts.plateauDelta) * mean(e - 2 * w, e - w);
+}
+
+/** The fewest epochs training runs before a label-free rule may stop it, for inputs this wide. */
+export function minEpochsFor(opts: Pick<RosasOptions, 'minEpochs' | 'minEpochsScale'>, inputDim: number): number {
+  return Math.max(opts.minEpochs, Math.round(opts.minEpochsScale / Math.max(1, inputDim)));
 }
 
 /**
@@ -155,7 +160,7 @@ export async function trainRosasMember(
     const done = (member + Math.min(1, figures.epoch / opts.epochs)) / opts.ensemble;
     ctl.onProgress?.({ ...figures, epochs: opts.epochs, members: opts.ensemble, mode: 'sequential', done });
     await ctl.onEpoch?.(figures.epoch, trainer.weights, member);
-    if (shouldStop(trainer.history, opts)) break;
+    if (shouldStop(trainer.history, opts, data.dim)) break;
   }
   return trainer.result();
 }

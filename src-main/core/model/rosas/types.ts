@@ -34,7 +34,7 @@ export interface TrainLabels {
  *   rows in embedding space — the epoch-mean triplet loss, over the last 3 epochs, falls below
  *   `separationTarget` × margin — or once that separation stops improving (its mean over the last
  *   `plateauWindow` epochs is less than `plateauDelta` below the window before).
- * Never before `minEpochs`, never after `epochs`.
+ * Never before `minEpochs` nor `minEpochsScale` / D epochs (D input features), never after `epochs`.
  */
 export type Stopping = 'fixed' | 'cross-fit' | 'separation';
 
@@ -44,6 +44,13 @@ export interface RosasOptions {
   epochs: number;
   stopping: Stopping;
   minEpochs: number;
+  /**
+   * Label-free stopping never before `minEpochsScale` / D epochs either (D input features): the
+   * labeled anomalies are separated within a few epochs at any width, but on narrow inputs the
+   * ranking keeps improving for tens of epochs after that, while on wide ones the model soon
+   * starts memorising the few labeled anomalies (see README, "Measured").
+   */
+  minEpochsScale: number;
   separationTarget: number;
   plateauWindow: number;
   plateauDelta: number;
