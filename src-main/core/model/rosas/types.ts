@@ -34,7 +34,8 @@ export interface TrainLabels {
  *   rows in embedding space — the epoch-mean triplet loss, over the last 3 epochs, falls below
  *   `separationTarget` × margin — or once that separation stops improving (its mean over the last
  *   `plateauWindow` epochs is less than `plateauDelta` below the window before).
- * Never before `minEpochs` nor `minEpochsScale` / D epochs (D input features), never after `epochs`.
+ * Never before `minEpochs`, never after `epochs`; `separation` also never before `minEpochsScale` / D
+ * epochs (D input features).
  */
 export type Stopping = 'fixed' | 'cross-fit' | 'separation';
 
@@ -45,7 +46,7 @@ export interface RosasOptions {
   stopping: Stopping;
   minEpochs: number;
   /**
-   * Label-free stopping never before `minEpochsScale` / D epochs either (D input features): the
+   * `separation` never stops before `minEpochsScale` / D epochs either (D input features): the
    * labeled anomalies are separated within a few epochs at any width, but on narrow inputs the
    * ranking keeps improving for tens of epochs after that, while on wide ones the model soon
    * starts memorising the few labeled anomalies (see README, "Measured").
