@@ -186,12 +186,16 @@ async function main(): Promise<void> {
   };
   const withOfficial = results.map((x) => x.result.dataset).filter((n) => refPr.has(n));
   const withNoEs = results.map((x) => x.result.dataset).filter((n) => refPrNoEs.has(n));
-  const ours = (n: string) => results.find((x) => x.result.dataset === n)?.result.auc_pr.mean;
+  const resultOf = (n: string) => results.find((x) => x.result.dataset === n)?.result;
+  const ours = (n: string) => resultOf(n)?.auc_pr.mean;
   // Like for like: where the official code ran fewer seeds than we did, ours over those seeds.
+  const meanOnTheirSeeds = (r: BenchResult) => {
+    const official = refPr.get(r.dataset);
+    return official ? (onSeeds(r, official.n)?.mean ?? r.auc_pr.mean) : r.auc_pr.mean;
+  };
   const oursOnTheirSeeds = (n: string) => {
-    const r = results.find((x) => x.result.dataset === n)?.result;
-    const official = refPr.get(n);
-    return r && official ? (onSeeds(r, official.n)?.mean ?? r.auc_pr.mean) : undefined;
+    const r = resultOf(n);
+    return r ? meanOnTheirSeeds(r) : undefined;
   };
   const averages = {
     official: { datasets: withOfficial, ours: averageOver(withOfficial, ours), reference: averageOver(withOfficial, (n) => refPr.get(n)?.mean) },
@@ -201,11 +205,7 @@ async function main(): Promise<void> {
   const fmtAvg = (a: { datasets: string[]; ours: number | null; reference: number | null }, what: string) =>
     a.datasets.length ? `average AUC-PR over ${a.datasets.length} dataset(s) with a "${what}" figure: ours ${f3(a.ours!)} vs reference ${f3(a.reference!)}` : `no dataset with a "${what}" figure`;
   const passes = (onTheirSeeds: boolean) =>
-    results.filter(({ result: r }) => {
-      const official = refPr.get(r.dataset);
-      const mean = onTheirSeeds && official ? (onSeeds(r, official.n)?.mean ?? r.auc_pr.mean) : r.auc_pr.mean;
-      return atLeast(mean, official) === 'yes';
-    }).length;
+    results.filter(({ result: r }) => atLeast(onTheirSeeds ? meanOnTheirSeeds(r) : r.auc_pr.mean, refPr.get(r.dataset)) === 'yes').length;
   console.log();
   if (withOfficial.length) console.log(`at or above the official mean − std on ${passes(false)} of ${withOfficial.length} dataset(s); ${passes(true)} compared on the official's seeds`);
   console.log(fmtAvg(averages.official, 'official'));
