@@ -13,3 +13,27 @@ export function formatBytes(n: number): string {
   } while (v >= 1024 && u < units.length - 1);
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
+
+/** Where a file's lines went, as the import summary counts them. */
+export interface LineAccount {
+  read: number;
+  inRecords: number;
+  inQuarantine: number;
+  header: number;
+  blank: number;
+  structure: number;
+}
+
+/** "20,001 lines: 19,999 in records, 1 quarantined, 1 header": every line of the file, by fate. */
+export function formatLineAccount(l: LineAccount): string {
+  const n = (x: number) => x.toLocaleString('en');
+  const parts: Array<[number, string]> = [
+    [l.inRecords, 'in records'],
+    [l.inQuarantine, 'quarantined'],
+    [l.header, 'header'],
+    [l.blank, 'blank'],
+    [l.structure, 'JSON structure'],
+  ];
+  const shown = parts.filter(([x]) => x > 0).map(([x, what]) => `${n(x)} ${what}`);
+  return `${n(l.read)} line${l.read === 1 ? '' : 's'}${shown.length ? `: ${shown.join(', ')}` : ''}`;
+}

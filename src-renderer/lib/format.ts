@@ -4,7 +4,7 @@ export function formatCount(n: number): string {
   return en.format(n);
 }
 
-export { formatBytes } from '../../src-shared/format';
+export { formatBytes, formatLineAccount } from '../../src-shared/format';
 
 export function formatPercent(fraction: number): string {
   return `${Math.floor(Math.max(0, Math.min(1, fraction)) * 100)}%`;

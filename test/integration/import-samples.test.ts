@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Project } from '../../src-main/core/project/project';
 import { listFields } from '../../src-main/core/project/fields';
@@ -56,6 +58,15 @@ const cases: Case[] = [
   { file: 'aws-cloudtrail/otrf-ec2_proxy_s3_exfiltration.cloudtrail.ndjson', format: 'cloudtrail', records: 103, quarantined: 0, fields: ['eventName', 'userIdentity.arn', 'requestParameters'] },
 ];
 
+/** Lines of a file as a text editor counts them: line breaks, plus a last line without one. */
+function physicalLines(file: string): number {
+  let bytes = fs.readFileSync(file);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = zlib.gunzipSync(bytes);
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
+  return bytes.length && bytes[bytes.length - 1] !== 10 ? n + 1 : n;
+}
+
 describe('importing every shared sample', () => {
   const open: Project[] = [];
   afterAll(() => open.forEach((p) => p.close()));
@@ -80,6 +91,11 @@ describe('importing every shared sample', () => {
       const roles = Object.fromEntries(listFields(project.db).map((f) => [f.name, f.effectiveRole]));
       for (const [field, role] of Object.entries(c.roles ?? {})) expect(`${field}: ${roles[field]}`).toBe(`${field}: ${role}`);
       if (c.labelColumn) expect(roles[c.labelColumn]).toBe('label');
+      // Every physical line is accounted for: in a record, in quarantine, or a counted skip.
+      const l = s.lines;
+      expect(l.read).toBe(physicalLines(samplePath(c.file)));
+      expect(l.inRecords + l.inQuarantine + l.header + l.blank + l.structure).toBe(l.read);
+      if (c.quarantined === 0) expect(l.inQuarantine).toBe(0);
       // Every stored record keeps its raw text and its line, and its fields parse back.
       const first = project.db.prepare('SELECT line, raw, fields FROM records ORDER BY id LIMIT 1').get() as { line: number; raw: string; fields: string };
       expect(first.raw.length).toBeGreaterThan(0);

@@ -15,13 +15,21 @@ export function buildSample(text: string): Sample {
   return { text, lines, firstJson };
 }
 
-/** The first 64 KiB of the file's text, as the importer will read it. */
+/**
+ * The first 64 KiB of the file's text from its first non-blank line on (a file may open with any
+ * number of blank lines). A file of nothing but blank lines is refused as empty.
+ */
 export async function readSample(file: string, kind: FileKind): Promise<Sample> {
   const lines: string[] = [];
   let size = 0;
+  let blanks = 0;
   const controller = new AbortController();
   for await (const batch of readLines(file, kind, { signal: controller.signal })) {
     for (const l of batch.lines) {
+      if (!lines.length && l.trim() === '') {
+        blanks++;
+        continue;
+      }
       lines.push(l);
       size += l.length + 1;
       if (size >= SAMPLE_BYTES) break;
@@ -31,6 +39,7 @@ export async function readSample(file: string, kind: FileKind): Promise<Sample> 
       break;
     }
   }
+  if (!lines.length) throw new RosasError('not-a-log', `the file is empty (${blanks.toLocaleString('en')} blank lines and nothing else)`, { file });
   return buildSample(lines.join('\n'));
 }
 

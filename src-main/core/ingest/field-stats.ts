@@ -169,13 +169,16 @@ export class StatsCollector {
 
 /** Stats of the same field from two imports, as if collected in one pass. */
 export function mergeStats(a: FieldStats, b: FieldStats, random: () => number = mulberry32(7)): FieldStats {
-  const distinct: Record<string, number> = { ...a.distinct };
+  // Keys are values from the data: a map, so "constructor" or "__proto__" are counts like any other.
+  const counts = new Map(Object.entries(a.distinct));
   let overflow = a.distinctOverflow || b.distinctOverflow;
   for (const [k, v] of Object.entries(b.distinct)) {
-    if (k in distinct) distinct[k] = distinct[k]! + v;
-    else if (Object.keys(distinct).length < MAX_DISTINCT) distinct[k] = v;
+    const c = counts.get(k);
+    if (c !== undefined) counts.set(k, c + v);
+    else if (counts.size < MAX_DISTINCT) counts.set(k, v);
     else overflow = true;
   }
+  const distinct = Object.fromEntries(counts);
   // Reservoirs: draw from each in proportion to how many values it stood for.
   const seen = a.reservoirSeen + b.reservoirSeen;
   let reservoir: number[];

@@ -10,6 +10,7 @@ import { sha256File } from '../util/hash';
 import { throttle } from '../util/throttle';
 import { detectFormat, readSample, resolveFormat } from './detect';
 import { valueType } from './field-stats';
+import { addLineCounts, emptyLineCounts, type LineCounts } from './parse-stream';
 import { preparedBatches } from './prepared-batches';
 import { inspectFile } from './read-lines';
 import type { FormatName } from './types';
@@ -57,6 +58,10 @@ export interface ImportSummary {
   quarantined: number;
   /** Lines that were not valid UTF-8 and were read as Latin-1. */
   latin1Lines: number;
+  /** Where every line of the file went: records + quarantine + header + blank + structure = read. */
+  lines: LineCounts;
+  /** Field names that differ only in case from another of the same record, kept under a new name. */
+  renamedFields: Array<{ from: string; to: string; records: number }>;
   firstRecordId: number | null;
   lastRecordId: number | null;
   labelColumn: string | null;
@@ -114,13 +119,15 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
     );
   }
 
-  const kind = await inspectFile(abs);
+  const kind = await inspectFile(abs, { sniff: !opts.format });
   const format = resolveFormat(opts.format) ?? detectFormat(await readSample(abs, kind), abs).format;
   const ctx = { fileName: name, fileMtimeMs: stat.mtimeMs, options: opts.formatOptions ?? {} };
   const warnings: string[] = [];
   let records = 0;
   let quarantined = 0;
   let latin1 = 0;
+  const lines = emptyLineCounts();
+  let gzipError: string | undefined;
   let firstBad: { line: number; reason: string } | null = null;
   let firstId: number | null = null;
   let lastId: number | null = null;
@@ -146,6 +153,8 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
     for await (const b of batches) {
       throwIfAborted(ctl.signal, 'import');
       latin1 += b.latin1;
+      addLineCounts(lines, b.lineCounts);
+      gzipError ??= b.gzipError;
       for (const bad of b.bad) {
         firstBad ??= bad;
         insertBad.run(sourceId, bad.line, bad.reason, bad.raw);
@@ -178,6 +187,7 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
     const prepared = holder.result!;
 
     if (records === 0) {
+      if (lines.blank === lines.read) throw new RosasError('not-a-log', 'the file is empty', { file: abs });
       const why = firstBad ? ` (line ${firstBad.line}: ${firstBad.reason})` : '';
       throw new RosasError('not-a-log', `no record could be read as ${format.title}${why}`, { file: abs });
     }
@@ -187,8 +197,14 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
         file: abs,
       });
     }
+    if (gzipError !== undefined) {
+      warnings.push(`the gzip data ends early or is damaged (${gzipError}): the ${lines.read.toLocaleString('en')} lines up to that point were read`);
+    }
     if (latin1) warnings.push(`${latin1} line(s) were not valid UTF-8 and were read as Latin-1`);
     if (quarantined) warnings.push(`${quarantined} line(s) could not be read and are kept in quarantine`);
+    for (const r of prepared.renamed) {
+      warnings.push(`"${r.from}" and another name of the same record differ only in case: kept both, this one as "${r.to}" (${r.records.toLocaleString('en')} records)`);
+    }
 
     report('saving', stat.size, records, quarantined);
     const collected = new Map(prepared.stats);
@@ -227,6 +243,8 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
       records,
       quarantined,
       latin1Lines: latin1,
+      lines,
+      renamedFields: prepared.renamed,
       firstRecordId: firstId,
       lastRecordId: lastId,
       labelColumn: opts.labelColumn ?? null,

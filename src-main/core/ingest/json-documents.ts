@@ -4,9 +4,10 @@
  * one after another. Only objects are records; anything else is reported, never dropped.
  */
 
+/** A document found in the file: `line` is where it starts, `end` the line where it ends. */
 export type JsonUnit =
-  | { ok: true; value: unknown; text: string; line: number }
-  | { ok: false; reason: string; text: string; line: number };
+  | { ok: true; value: unknown; text: string; line: number; end: number }
+  | { ok: false; reason: string; text: string; line: number; end: number };
 
 const DEFAULT_MAX_DOCUMENT_CHARS = 4 * 1024 * 1024;
 /** A skipped oversized document keeps this much of its text for quarantine. */
@@ -100,14 +101,33 @@ class Scanner {
   private docLine = 0;
   private parts: string[] = [];
   private chars = 0;
-  /** The open document outgrew the limit: it was reported, and is now only scanned to its end. */
-  private skipping = false;
+  /** The open document outgrew the limit: it is scanned to its end and then reported as this. */
+  private oversized: { reason: string; text: string } | null = null;
 
   constructor(private readonly maxChars: number) {}
 
   /** Not inside any document or container: the next line starts a fresh top-level value. */
   atTop(): boolean {
     return this.ctx === 'top' && !this.inDoc && this.depth === 0;
+  }
+
+  /** A document is open: the lines fed so far since `openSince` belong to it. */
+  inDocument(): boolean {
+    return this.inDoc;
+  }
+
+  /** Ends the open document here, unfinished (the caller says why), and reports it. */
+  cut(reason: string, lastLine: number): JsonUnit[] {
+    if (!this.inDoc) return [];
+    const unit = this.unfinished(reason, lastLine);
+    this.depth = this.docBase;
+    if (this.depth === 0) {
+      this.ctx = 'top';
+      this.topObject = false;
+    }
+    this.recordsKey = 0;
+    this.closeDoc();
+    return [unit];
   }
 
   /**
@@ -117,21 +137,7 @@ class Scanner {
    */
   cutIfRestart(text: string, lineNo: number): JsonUnit[] | null {
     if (!this.inDoc || this.bare || text.charCodeAt(0) !== LBRACE || !wholeObjectLine(text)) return null;
-    const unit: JsonUnit = {
-      ok: false,
-      reason: `truncated JSON: the document starting at line ${this.docLine} is unfinished where a new one starts at line ${lineNo}`,
-      text: this.parts.join('\n'),
-      line: this.docLine,
-    };
-    const wasSkipping = this.skipping;
-    this.depth = this.docBase;
-    if (this.depth === 0) {
-      this.ctx = 'top';
-      this.topObject = false;
-    }
-    this.recordsKey = 0;
-    this.closeDoc();
-    return wasSkipping ? [] : [unit];
+    return this.cut(`truncated JSON: the document starting at line ${this.docLine} is unfinished where a new one starts at line ${lineNo}`, lineNo - 1);
   }
 
   line(text: string, lineNo: number, out: JsonUnit[]): void {
@@ -148,7 +154,7 @@ class Scanner {
           this.recordsKey = q - this.strStart === 8 && text.startsWith('"Records"', this.strStart) ? 1 : 0;
         }
         if (this.inDoc && this.depth === this.docBase) {
-          this.finish(text, seg, i, out);
+          this.finish(text, seg, i, lineNo, out);
           seg = -1;
         }
         continue;
@@ -157,7 +163,7 @@ class Scanner {
       if (this.bare) {
         // At the top a stray value runs to the end of its line; in an array it stops at a delimiter.
         if (this.docBase > 0 && (c === COMMA || c === RBRACK || c === RBRACE || isWs(c))) {
-          this.finish(text, seg, i, out);
+          this.finish(text, seg, i, lineNo, out);
           seg = -1;
           continue;
         }
@@ -188,7 +194,7 @@ class Scanner {
         } else if (c === RBRACE || c === RBRACK) {
           this.depth--;
           if (this.depth === this.docBase) {
-            this.finish(text, seg, i + 1, out);
+            this.finish(text, seg, i + 1, lineNo, out);
             seg = -1;
             if (this.docBase === 0) this.topObject = false;
           }
@@ -263,22 +269,23 @@ class Scanner {
     // it here keeps the depth count right for what follows.
     this.inStr = false;
     if (this.inDoc) {
-      if (this.bare) this.finish(text, seg, n, out);
-      else this.append(text.slice(seg), out);
+      if (this.bare) this.finish(text, seg, n, lineNo, out);
+      else this.append(text.slice(seg));
     }
   }
 
   /** Reported even for an oversized document: what followed it in the file went into it. */
-  end(): JsonUnit[] {
+  end(lastLine: number): JsonUnit[] {
     if (!this.inDoc) return [];
-    const unit: JsonUnit = {
-      ok: false,
-      reason: `truncated JSON at end of file: the document starting at line ${this.docLine} is unfinished`,
-      text: this.parts.join('\n'),
-      line: this.docLine,
-    };
+    const unit = this.unfinished(`truncated JSON at end of file: the document starting at line ${this.docLine} is unfinished`, lastLine);
     this.closeDoc();
     return [unit];
+  }
+
+  /** The open document as a quarantine unit; an oversized one keeps its own reason and text. */
+  private unfinished(reason: string, lastLine: number): JsonUnit {
+    if (this.oversized) return { ok: false, ...this.oversized, line: this.docLine, end: lastLine };
+    return { ok: false, reason, text: this.parts.join('\n'), line: this.docLine, end: lastLine };
   }
 
   private openDoc(lineNo: number, base: number, bare: boolean): void {
@@ -288,7 +295,7 @@ class Scanner {
     this.docLine = lineNo;
     this.parts = [];
     this.chars = 0;
-    this.skipping = false;
+    this.oversized = null;
   }
 
   private closeDoc(): void {
@@ -296,47 +303,42 @@ class Scanner {
     this.bare = false;
     this.parts = [];
     this.chars = 0;
-    this.skipping = false;
+    this.oversized = null;
   }
 
-  private append(piece: string, out: JsonUnit[]): void {
-    if (this.skipping) return;
+  private append(piece: string): void {
+    if (this.oversized) return;
     this.chars += piece.length + 1;
     if (this.chars > this.maxChars) {
       this.parts.push(piece);
       let kept = this.parts.join('\n');
       if (kept.length > OVERSIZED_KEEP_CHARS) kept = kept.slice(0, OVERSIZED_KEEP_CHARS);
-      out.push({
-        ok: false,
+      this.oversized = {
         reason: `JSON document starting at line ${this.docLine} is larger than ${sizeText(this.maxChars)}: skipped (first ${sizeText(kept.length)} kept here)`,
         text: kept,
-        line: this.docLine,
-      });
+      };
       this.parts = [];
-      this.skipping = true;
       return;
     }
     this.parts.push(piece);
   }
 
-  private finish(text: string, seg: number, end: number, out: JsonUnit[]): void {
-    this.append(text.slice(seg, end), out);
-    if (!this.skipping) {
-      const doc = this.parts.length === 1 ? this.parts[0]! : this.parts.join('\n');
-      out.push(parseDocument(doc, this.docLine));
-    }
+  private finish(text: string, seg: number, end: number, lineNo: number, out: JsonUnit[]): void {
+    this.append(text.slice(seg, end));
+    if (this.oversized) out.push({ ok: false, ...this.oversized, line: this.docLine, end: lineNo });
+    else out.push(parseDocument(this.parts.length === 1 ? this.parts[0]! : this.parts.join('\n'), this.docLine, lineNo));
     this.closeDoc();
   }
 }
 
-function parseDocument(text: string, line: number): JsonUnit {
+function parseDocument(text: string, line: number, end: number): JsonUnit {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { ok: false, reason: `invalid JSON: ${errorText(err)}`, text, line };
+    return { ok: false, reason: `invalid JSON: ${errorText(err)}`, text, line, end };
   }
-  return isJsonObject(value) ? { ok: true, value, text, line } : { ok: false, reason: NOT_OBJECT, text, line };
+  return isJsonObject(value) ? { ok: true, value, text, line, end } : { ok: false, reason: NOT_OBJECT, text, line, end };
 }
 
 /**
@@ -372,8 +374,19 @@ export class JsonDocumentSplitter {
     return this.ndjsonLine(text, lineNo);
   }
 
-  end(): JsonUnit[] {
-    return this.mode === 'scan' ? this.scanner.end() : [];
+  /** Called after the last line, whose number is `lastLine`. */
+  end(lastLine: number): JsonUnit[] {
+    return this.mode === 'scan' ? this.scanner.end(lastLine) : [];
+  }
+
+  /** Inside a document that started on an earlier line or this one and has not ended yet. */
+  inDocument(): boolean {
+    return this.mode === 'scan' && this.scanner.inDocument();
+  }
+
+  /** Ends an open document before line `lineNo`, which cannot be read (e.g. an oversized line). */
+  interrupt(lineNo: number, why: string): JsonUnit[] {
+    return this.mode === 'scan' ? this.scanner.cut(`unfinished JSON: the document starting here is interrupted at line ${lineNo} (${why})`, lineNo - 1) : [];
   }
 
   private ndjsonLine(text: string, lineNo: number): JsonUnit[] {
@@ -385,15 +398,15 @@ export class JsonDocumentSplitter {
       value = JSON.parse(text);
     } catch (err) {
       if (firstNonWs(text) === -1) return [];
-      return [{ ok: false, reason: `invalid JSON: ${errorText(err)}`, text, line: lineNo }];
+      return [{ ok: false, reason: `invalid JSON: ${errorText(err)}`, text, line: lineNo, end: lineNo }];
     }
     if (isJsonObject(value)) {
       // A whole `{"Records": [...]}` file on one line, as S3 delivers CloudTrail.
       if (Array.isArray(value.Records)) return expandLine(text, lineNo, this.maxChars);
-      return [{ ok: true, value, text, line: lineNo }];
+      return [{ ok: true, value, text, line: lineNo, end: lineNo }];
     }
     if (Array.isArray(value)) return expandLine(text, lineNo, this.maxChars);
-    return [{ ok: false, reason: NOT_OBJECT, text, line: lineNo }];
+    return [{ ok: false, reason: NOT_OBJECT, text, line: lineNo, end: lineNo }];
   }
 
   private scanLine(text: string, lineNo: number): JsonUnit[] {
@@ -415,7 +428,7 @@ function expandLine(text: string, lineNo: number, maxChars: number): JsonUnit[] 
   const scanner = new Scanner(maxChars);
   const out: JsonUnit[] = [];
   scanner.line(text, lineNo, out);
-  out.push(...scanner.end());
+  out.push(...scanner.end(lineNo));
   return out;
 }
 

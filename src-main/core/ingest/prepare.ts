@@ -1,6 +1,7 @@
 import { FieldRegistry } from '../project/fields';
+import { numberedName } from './field-names';
 import { StatsCollector, type FieldStats } from './field-stats';
-import type { UnitBatch } from './parse-stream';
+import type { LineCounts, UnitBatch } from './parse-stream';
 import { truthRule } from './truth';
 import type { FieldValue } from './types';
 
@@ -23,6 +24,8 @@ export interface PreparedBatch {
   bad: Array<{ line: number; reason: string; raw: string }>;
   bytesRead: number;
   latin1: number;
+  lineCounts: LineCounts;
+  gzipError?: string;
 }
 
 export interface PrepareSetup {
@@ -38,6 +41,8 @@ export interface PrepareResult {
   /** Whether the label column was found among the fields. */
   labelFound: boolean;
   truth: { anomalies: number; normals: number };
+  /** Names that differ only in case from another in the same record, and what they were kept as. */
+  renamed: Array<{ from: string; to: string; records: number }>;
 }
 
 /** Records whose values all go into the field statistics; after these, one in STATS_EVERY does. */
@@ -55,6 +60,8 @@ export class RecordPreparer {
   /** Reused for every record; only the positions a record sets are cleared after it. */
   private readonly values: FieldValue[] = [];
   private readonly set: number[] = [];
+  /** "from\0to" -> records where `from` was renamed to `to`. */
+  private readonly renames = new Map<string, number>();
 
   constructor(private readonly setup: PrepareSetup) {
     this.registry = new FieldRegistry(setup.existing);
@@ -76,6 +83,8 @@ export class RecordPreparer {
       bad: [],
       bytesRead: batch.bytesRead,
       latin1: batch.latin1,
+      lineCounts: batch.lines,
+      ...(batch.gzipError === undefined ? {} : { gzipError: batch.gzipError }),
     };
     const raws: string[] = [];
     const jsons: string[] = [];
@@ -95,7 +104,9 @@ export class RecordPreparer {
       for (const key in u.fields) {
         const value = u.fields[key]!;
         if (value === null) continue;
-        const pos = this.registry.pos(key);
+        let pos = this.registry.pos(key);
+        // Field names are one regardless of case; a record that holds both keeps both.
+        if (values[pos] != null) pos = this.distinctPos(key, values);
         values[pos] = value;
         set.push(pos);
         if (pos >= width) width = pos + 1;
@@ -128,8 +139,20 @@ export class RecordPreparer {
     return out;
   }
 
+  /** The position of `key (2)` (or ` (3)`, …): the first numbered name this record has not set. */
+  private distinctPos(key: string, values: FieldValue[]): number {
+    const name = numberedName(key, (n) => values[this.registry.pos(n)] != null);
+    const id = `${key}\0${name}`;
+    this.renames.set(id, (this.renames.get(id) ?? 0) + 1);
+    return this.registry.pos(name);
+  }
+
   finish(): PrepareResult {
     return {
+      renamed: [...this.renames].map(([id, records]) => {
+        const [from, to] = id.split('\0') as [string, string];
+        return { from, to, records };
+      }),
       added: this.registry.added,
       stats: [...this.stats.result()],
       labelFound: this.labelPos !== undefined || (this.setup.labelColumn !== undefined && this.registry.find(this.setup.labelColumn) !== undefined),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { RosasError } from '../errors';
 import { inferRole, type Role } from '../features/roles';
 import { detectFormat, readSample, resolveFormat } from './detect';
+import { numberedName } from './field-names';
 import { StatsCollector, valueType } from './field-stats';
 import { parseFile, type BadUnit, type ParsedUnit } from './parse-stream';
 import { inspectFile } from './read-lines';
@@ -31,7 +32,7 @@ export async function previewFile(file: string, opts: { format?: FormatName; rec
   const abs = path.resolve(file);
   if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) throw new RosasError('not-found', 'no such file', { file: abs });
   const want = opts.records ?? 50;
-  const kind = await inspectFile(abs);
+  const kind = await inspectFile(abs, { sniff: !opts.format });
   const forced = resolveFormat(opts.format);
   const detection = forced ? { format: forced, confidence: 1, candidates: [] } : detectFormat(await readSample(abs, kind), abs);
   const format = detection.format;
@@ -53,10 +54,15 @@ export async function previewFile(file: string, opts: { format?: FormatName; rec
         if (counted >= ROLE_SAMPLE) continue;
         counted++;
         if (records.length < want) records.push(u);
-        for (const [k, v] of Object.entries(u.fields)) {
-          nameOf.set(k.toLowerCase(), nameOf.get(k.toLowerCase()) ?? k);
-          if (!names.has(k.toLowerCase())) names.set(k.toLowerCase(), names.size);
-          stats.add(names.get(k.toLowerCase())!, v);
+        // As the import names them: one field regardless of case, a second key of one record numbered.
+        const inRecord = new Set<string>();
+        for (const [key, v] of Object.entries(u.fields)) {
+          const k = inRecord.has(key.toLowerCase()) ? numberedName(key, (n) => inRecord.has(n.toLowerCase())) : key;
+          const lower = k.toLowerCase();
+          inRecord.add(lower);
+          nameOf.set(lower, nameOf.get(lower) ?? k);
+          if (!names.has(lower)) names.set(lower, names.size);
+          stats.add(names.get(lower)!, v);
         }
       }
       if (counted >= ROLE_SAMPLE) break;

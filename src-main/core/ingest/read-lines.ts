@@ -23,6 +23,12 @@ export interface LineBatch {
   latin1: number;
   /** Bytes of the file (as stored, compressed or not) consumed so far. */
   bytesRead: number;
+  /**
+   * The compressed data ended early or broke (a .gz still being written): what decompressed is
+   * here, the batch's last line is an unfinished tail when `truncatedTail`, and this says why.
+   */
+  gzipError?: string;
+  truncatedTail?: boolean;
 }
 
 export type Encoding = 'utf8' | 'utf16le' | 'utf16be';
@@ -44,23 +50,32 @@ function startsWith(buf: Buffer, bytes: number[]): boolean {
   return bytes.every((b, i) => buf[i] === b);
 }
 
-async function readHead(stream: NodeJS.ReadableStream, bytes: number): Promise<Buffer> {
+/** The first `bytes` of a stream, and whether the stream ended (or broke, with its error) before. */
+async function readHead(stream: NodeJS.ReadableStream, bytes: number): Promise<{ head: Buffer; whole: boolean; error: Error | null }> {
   const parts: Buffer[] = [];
   let n = 0;
-  for await (const chunk of stream) {
-    parts.push(chunk as Buffer);
-    n += (chunk as Buffer).length;
-    if (n >= bytes) break;
+  let error: Error | null = null;
+  try {
+    for await (const chunk of stream) {
+      parts.push(chunk as Buffer);
+      n += (chunk as Buffer).length;
+      if (n >= bytes) break;
+    }
+  } catch (err) {
+    error = err as Error;
   }
-  return Buffer.concat(parts).subarray(0, bytes);
+  return { head: Buffer.concat(parts).subarray(0, bytes), whole: n < bytes, error };
 }
+
+const HEAD_BYTES = 65536;
 
 /**
  * Looks at the first bytes of a file: gzip or not, text encoding, and refuses what is not text
- * (binary, other archives, empty) with one clear error.
+ * (binary, other archives, empty) with one clear error. `sniff: false` (a format chosen by the
+ * user) skips the binary test: stray NUL bytes are then quarantined line by line.
  */
-export async function inspectFile(file: string): Promise<FileKind> {
-  const raw = await readHead(fs.createReadStream(file, { start: 0, end: 65535 }), 65536);
+export async function inspectFile(file: string, opts: { sniff?: boolean } = {}): Promise<FileKind> {
+  const { head: raw, whole: rawWhole } = await readHead(fs.createReadStream(file, { start: 0, end: HEAD_BYTES - 1 }), HEAD_BYTES);
   const gzip = raw[0] === 0x1f && raw[1] === 0x8b;
   for (const [magic, name] of COMPRESSED) {
     if (startsWith(raw, magic)) {
@@ -68,43 +83,54 @@ export async function inspectFile(file: string): Promise<FileKind> {
     }
   }
   let head = raw;
+  let whole = rawWhole;
   if (gzip) {
     const gunzip = zlib.createGunzip();
     const source = fs.createReadStream(file);
+    source.on('error', (e) => gunzip.destroy(e));
     source.pipe(gunzip);
-    try {
-      head = await readHead(gunzip, 65536);
-    } catch (err) {
-      throw new RosasError('not-a-log', `gzip data is corrupt: ${(err as Error).message}`, { file });
-    } finally {
-      source.destroy();
-      gunzip.destroy();
-    }
+    const read = await readHead(gunzip, HEAD_BYTES);
+    source.destroy();
+    gunzip.destroy();
+    // A .gz cut short still has its first lines: only one that yields nothing is refused here.
+    if (read.error && read.head.length === 0) throw new RosasError('not-a-log', `gzip data is corrupt: ${read.error.message}`, { file });
+    head = read.head;
+    whole = read.whole;
   }
   let encoding: Encoding = 'utf8';
   if (head[0] === 0xff && head[1] === 0xfe) encoding = 'utf16le';
   else if (head[0] === 0xfe && head[1] === 0xff) encoding = 'utf16be';
-  if (head.length === 0 || (encoding === 'utf8' && head.toString('utf8').trim() === '')) {
+  // Only blank lines so far: empty if that was all of it; else the sample reader looks further.
+  if (head.length === 0 || (whole && encoding === 'utf8' && head.toString('utf8').trim() === '')) {
     throw new RosasError('not-a-log', 'the file is empty', { file });
   }
-  if (encoding === 'utf8' && looksBinary(head)) {
-    throw new RosasError('not-a-log', 'this is a binary file, not a text log', { file });
+  if (opts.sniff !== false && encoding === 'utf8' && looksBinary(head)) {
+    throw new RosasError('not-a-log', 'this is a binary file, not a text log (if it is a log, choose its format with --format: lines holding NUL bytes are then quarantined)', { file });
   }
   return { gzip, encoding };
 }
 
+/**
+ * Binary by share, not by one byte: over 1 % NUL or other control bytes (tab, line ends, form
+ * feed and the escape of coloured logs aside). A log with a stray NUL is still a log.
+ */
 function looksBinary(head: Buffer): boolean {
   let control = 0;
   for (let i = 0; i < head.length; i++) {
     const b = head[i]!;
-    if (b === 0) return true;
     if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) control++;
   }
-  return control > head.length * 0.05;
+  return control > head.length * 0.01;
+}
+
+interface ReadState {
+  bytesRead: number;
+  /** Set when the gzip stream broke: the chunks before it were yielded, then the stream ended. */
+  gzipError: string | null;
 }
 
 /** Decoded byte chunks of the file: gunzipped and converted to UTF-8 as needed. */
-async function* byteChunks(file: string, kind: FileKind, counter: { bytesRead: number }, signal?: AbortSignal): AsyncGenerator<Buffer> {
+async function* byteChunks(file: string, kind: FileKind, counter: ReadState, signal?: AbortSignal): AsyncGenerator<Buffer> {
   const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   source.on('data', (c) => (counter.bytesRead += (c as Buffer).length));
   let stream: NodeJS.ReadableStream = source;
@@ -123,8 +149,9 @@ async function* byteChunks(file: string, kind: FileKind, counter: { bytesRead: n
     }
     if (decoder) yield Buffer.from(decoder.decode(), 'utf8');
   } catch (err) {
-    if (kind.gzip) throw new RosasError('format', `gzip data is corrupt: ${(err as Error).message}`, { file });
-    throw err;
+    if (!kind.gzip || signal?.aborted) throw err;
+    // Keep what decompressed: the caller quarantines the unfinished tail and warns.
+    counter.gzipError = (err as Error).message;
   } finally {
     source.destroy();
   }
@@ -141,7 +168,7 @@ export async function* readLines(
   opts: { signal?: AbortSignal; maxLineBytes?: number } = {},
 ): AsyncGenerator<LineBatch> {
   const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
-  const counter = { bytesRead: 0 };
+  const counter: ReadState = { bytesRead: 0, gzipError: null };
   let carry: Buffer = Buffer.alloc(0);
   let skipping = false; // inside an oversized line, dropping bytes up to its end
   let lineNo = 1;
@@ -205,12 +232,15 @@ export async function* readLines(
     batch.bytesRead = counter.bytesRead;
     if (batch.lines.length) yield batch;
   }
-  if (carry.length && !skipping) {
-    const batch = newBatch();
-    decodeLines(carry, batch);
-    batch.bytesRead = counter.bytesRead;
-    yield batch;
+  const batch = newBatch();
+  if (carry.length && !skipping) decodeLines(carry, batch);
+  batch.bytesRead = counter.bytesRead;
+  if (counter.gzipError !== null) {
+    batch.gzipError = counter.gzipError;
+    // An oversized line that the break cut off is already quarantined; a partial line is the tail.
+    batch.truncatedTail = batch.lines.length > 0;
   }
+  if (batch.lines.length || batch.gzipError !== undefined) yield batch;
 }
 
 function stripCr(line: string): string {

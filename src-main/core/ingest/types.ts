@@ -22,12 +22,20 @@ export const FORMATS = [
 ] as const;
 export type FormatName = (typeof FORMATS)[number];
 
+/**
+ * Why a line is neither a record nor quarantined: a header line (CSV header row, Zeek `#` meta
+ * lines), a blank line (or a row with no value at all), or JSON structure around the records
+ * (array brackets, a `{"Records": [` wrapper).
+ */
+export const SKIP_REASONS = ['header', 'blank', 'structure'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
 /** What a parser makes of one unit of input (a line, or one JSON document). */
 export type ParseResult =
   | { kind: 'record'; fields: Fields; ts?: number | null; line?: number; raw?: string }
   | { kind: 'bad'; reason: string; field?: string; line?: number; raw?: string }
-  /** Not a record and not an error: a header, a comment, a blank line. */
-  | { kind: 'skip' }
+  /** Not a record and not an error: the reason is counted in the import summary. */
+  | { kind: 'skip'; why: SkipReason }
   /** The unit continues on the next line (a CSV quoted field with a line break). */
   | { kind: 'more' };
 

@@ -6,8 +6,8 @@ import type { ImportFilesResult, JobTypes } from './jobs';
 type Import = JobTypes['import'];
 
 /**
- * Imports files one after the other, each in its own transaction: a file that is not a log fails
- * alone, the others land. Cancelling stops at once and keeps the files already finished.
+ * Imports files one after the other, each in its own transaction: a file that is not a log, or
+ * any other failure while reading one, fails that file alone; the others land. Cancelling stops at once and keeps the files already finished.
  * Runs inside the job worker, under the lock that the calling process holds.
  */
 export async function runImportJob(input: Import['input'], ctl: JobControl<Import['progress']>): Promise<ImportFilesResult> {
@@ -26,8 +26,9 @@ export async function runImportJob(input: Import['input'], ctl: JobControl<Impor
           result.cancelled = true;
           break;
         }
-        if (!(err instanceof RosasError)) throw err;
-        result.failed.push({ file, code: err.code, message: err.message });
+        // Whatever went wrong stays with this file (rolled back); the other files are still read.
+        if (err instanceof RosasError) result.failed.push({ file, code: err.code, message: err.message });
+        else result.failed.push({ file, code: 'internal', message: `${file}: ${err instanceof Error ? err.message : String(err)}` });
       }
     }
   } finally {

@@ -59,6 +59,8 @@ export function summary(overrides: Partial<ImportSummary> = {}): ImportSummary {
     records: 2,
     quarantined: 0,
     latin1Lines: 0,
+    lines: { read: 4, inRecords: 2, inQuarantine: 0, header: 2, blank: 0, structure: 0 },
+    renamedFields: [],
     firstRecordId: 1,
     lastRecordId: 2,
     labelColumn: 'label',

@@ -140,7 +140,7 @@ describe('apache line shapes', () => {
       expect(r.kind, line).toBe('bad');
       if (r.kind === 'bad') expect(r.reason).toMatch(reason);
     }
-    expect(one('')).toEqual({ kind: 'skip' });
+    expect(one('')).toEqual({ kind: 'skip', why: 'blank' });
   });
 });
 

@@ -74,7 +74,7 @@ describe('csv parser', () => {
       { kind: 'record', fields: { a: 1, b: 2, c: 3 } },
       { kind: 'bad', reason: 'expected 3 fields (header), found 2' },
       { kind: 'bad', reason: 'expected 3 fields (header), found 4' },
-      { kind: 'skip' },
+      { kind: 'skip', why: 'blank' },
     ]);
   });
 
@@ -90,20 +90,20 @@ describe('csv parser', () => {
 
   it('flushes an unterminated quoted field at the end', () => {
     const r = feedLines(csv, ['a,b', '1,2', '3,"never closed', 'more text']);
-    expect(r.slice(2)).toEqual([{ kind: 'more' }, { kind: 'more' }, { kind: 'bad', reason: 'unterminated quoted field starting at line 3' }]);
+    expect(r.slice(2)).toEqual([{ kind: 'more' }, { kind: 'more' }, { kind: 'bad', reason: 'quoted field opened at line 3 is not closed: still open at the end of the file' }]);
   });
 
   it('gives up on a quoted field after MAX_RECORD_LINES lines and reads on', () => {
     const p = createDelimitedParser({ delimiter: ',' });
     p.line('a,b', 1);
     expect(p.line('1,"open', 2)).toEqual({ kind: 'more' });
-    let last: ParseResult = { kind: 'skip' };
+    let last: ParseResult = { kind: 'more' };
     let lineNo = 3;
     for (; lineNo < 3 + MAX_RECORD_LINES; lineNo++) {
       last = p.line('x', lineNo);
       if (last.kind !== 'more') break;
     }
-    expect(last).toEqual({ kind: 'bad', reason: 'unterminated quoted field starting at line 2' });
+    expect(last).toEqual({ kind: 'bad', reason: `quoted field opened at line 2 is not closed: still open after ${MAX_RECORD_LINES.toLocaleString('en')} lines` });
     expect(lineNo).toBe(MAX_RECORD_LINES + 1);
     expect(p.line('5,6', lineNo + 1)).toEqual({ kind: 'record', fields: { a: 5, b: 6 } });
   });
@@ -122,7 +122,7 @@ describe('csv parser', () => {
   });
 
   it('gives a file with only a header no records', () => {
-    expect(feedLines(csv, ['a,b,c'])).toEqual([{ kind: 'skip' }]);
+    expect(feedLines(csv, ['a,b,c'])).toEqual([{ kind: 'skip', why: 'header' }]);
   });
 });
 
@@ -183,6 +183,70 @@ describe('csv/tsv sniffing', () => {
   });
 });
 
+describe('a stray quote costs its own line (the reading pipeline reads the lines after it again)', () => {
+  async function read(lines: string[], format = csv) {
+    const { records, bad } = await parseWith(format, writeTemp('stray.csv', lines.join('\n') + '\n'));
+    return { records: records.map((r) => [r.line, r.raw]), bad: bad.map((b) => [b.line, b.raw, b.reason]) };
+  }
+
+  it('never closed: the opening line alone is quarantined, every line after it is a record', async () => {
+    const r = await read(['a,b,c,d', '0,0,x,y', '1,2,"Mozilla compatible', '2,4,x,y', '3,6,x,y']);
+    expect(r.records).toEqual([
+      [2, '0,0,x,y'],
+      [4, '2,4,x,y'],
+      [5, '3,6,x,y'],
+    ]);
+    expect(r.bad).toEqual([[3, '1,2,"Mozilla compatible', expect.stringMatching(/^quoted field opened at line 3 is not closed: still open at the end of the file; only this line is quarantined: lines 4–5 were read again/)]]);
+  });
+
+  it('closed lines later, but the record then has the wrong number of fields', async () => {
+    const r = await read(['a,b,c', '1,"open', '2,y,z', '3,w",q,r', '4,u,v']);
+    // Read as one record, lines 2-4 would have 4 fields: the quote on line 2 was stray.
+    expect(r.bad).toEqual([
+      [2, '1,"open', expect.stringMatching(/^expected 3 fields \(header\), found 4; only this line is quarantined: lines 3–4 were read again/)],
+      [4, '3,w",q,r', 'expected 3 fields (header), found 4'],
+    ]);
+    expect(r.records).toEqual([
+      [3, '2,y,z'],
+      [5, '4,u,v'],
+    ]);
+  });
+
+  it('closed lines later with text after the closing quote', async () => {
+    const r = await read(['a,b,c', '1,"open,x', '2,y,z', '3,"closed here",w', '4,u,v']);
+    expect(r.bad).toEqual([[2, '1,"open,x', expect.stringMatching(/closes at line 4 with text after the closing quote; only this line/)]]);
+    expect(r.records).toEqual([
+      [3, '2,y,z'],
+      [4, '3,"closed here",w'],
+      [5, '4,u,v'],
+    ]);
+  });
+
+  it('gives up as soon as the open record has more fields than the header', async () => {
+    const r = await read(['a,b', '1,"open', 'x",p,"q', 'r,s', 't,u']);
+    expect(r.bad).toEqual([
+      [2, '1,"open', expect.stringMatching(/found more than 2 fields before it closed; only this line is quarantined: line 3 was read again/)],
+      [3, 'x",p,"q', expect.stringMatching(/still open at the end of the file/)],
+    ]);
+    expect(r.records.map((x) => x[0])).toEqual([4, 5]);
+  });
+
+  it('TSV, the same rules', async () => {
+    const r = await read(['a\tb\tc', '1\t"open', '2\ty\tz', '3\tu\tv'], tsv);
+    expect(r.bad.map((b) => b[0])).toEqual([2]);
+    expect(r.records.map((x) => x[0])).toEqual([3, 4]);
+  });
+
+  it('a well-formed quoted line break stays one record', async () => {
+    const r = await read(['id,msg,n', '1,"first', 'second, with comma', 'third ""q""",7', '2,plain,8']);
+    expect(r.bad).toEqual([]);
+    expect(r.records).toEqual([
+      [2, '1,"first\nsecond, with comma\nthird ""q""",7'],
+      [5, '2,plain,8'],
+    ]);
+  });
+});
+
 describe('csv on damaged files', () => {
   const text = () => fs.readFileSync(samplePath(HDFS), 'utf8');
 
@@ -200,7 +264,7 @@ describe('csv on damaged files', () => {
     expect(records).toHaveLength(1999);
     expect(bad).toEqual([
       expect.objectContaining({ line: 11, reason: 'expected 9 fields (header), found 5' }),
-      expect.objectContaining({ line: 2002, reason: 'unterminated quoted field starting at line 2002', raw: '2001,081111,"unterminated, row' }),
+      expect.objectContaining({ line: 2002, reason: 'quoted field opened at line 2002 is not closed: still open at the end of the file', raw: '2001,081111,"unterminated, row' }),
     ]);
   });
 

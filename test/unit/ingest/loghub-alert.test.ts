@@ -99,7 +99,7 @@ describe('loghub-alert on BGL-style lines', () => {
       expect(r.kind, line).toBe('bad');
       if (r.kind === 'bad') expect(r.reason).toMatch(/alert tag/);
     }
-    expect(p.line('', 1)).toEqual({ kind: 'skip' });
+    expect(p.line('', 1)).toEqual({ kind: 'skip', why: 'blank' });
   });
 });
 

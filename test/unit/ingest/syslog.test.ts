@@ -227,7 +227,7 @@ describe('syslog line shapes', () => {
       expect(r.kind, line).toBe('bad');
       if (r.kind === 'bad') expect(r.reason.length).toBeGreaterThan(10);
     }
-    expect(parser().line('   ', 1)).toEqual({ kind: 'skip' });
+    expect(parser().line('   ', 1)).toEqual({ kind: 'skip', why: 'blank' });
   });
 });
 

@@ -155,8 +155,8 @@ describe('text line styles', () => {
 
   it('skips blank lines', () => {
     const p = newParser(text, { fileMtimeMs: MTIME });
-    expect(p.line('', 1)).toEqual({ kind: 'skip' });
-    expect(p.line(' \t ', 2)).toEqual({ kind: 'skip' });
+    expect(p.line('', 1)).toEqual({ kind: 'skip', why: 'blank' });
+    expect(p.line(' \t ', 2)).toEqual({ kind: 'skip', why: 'blank' });
   });
 });
 

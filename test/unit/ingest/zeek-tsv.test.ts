@@ -250,7 +250,7 @@ describe('zeek-tsv header and values', () => {
   it('skips blank lines and header lines, and reads a data line starting with # as data', () => {
     const r = feedLines(zeekTsv, [...HEADER(['a', 'b'], ['string', 'string']), '', '#x\ty', '#unknown header']);
     expect(r.slice(-3)).toEqual([
-      { kind: 'skip' },
+      { kind: 'skip', why: 'blank' },
       { kind: 'record', fields: { a: '#x', b: 'y' } },
       { kind: 'bad', reason: 'expected 2 tab-separated fields (from #fields), found 1' },
     ]);

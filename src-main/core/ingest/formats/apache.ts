@@ -12,7 +12,7 @@ import { confidenceOf, lineShare } from '../sniff';
  * quoted field (the user agent) is still a record, that field running to the end of the line.
  */
 
-const SKIP: ParseResult = { kind: 'skip' };
+const BLANK: ParseResult = { kind: 'skip', why: 'blank' };
 
 /** `17/May/2015:10:05:03 +0000`, optionally with fractional seconds. */
 const TIME = /^(\d{1,2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?: ([+-])(\d{2}):?(\d{2}))?$/;
@@ -68,7 +68,7 @@ function extraValue(s: string): string | number {
 }
 
 function parseLine(line: string): ParseResult {
-  if (line.trim() === '') return SKIP;
+  if (line.trim() === '') return BLANK;
   const fields: Fields = {};
   // %h %l %u: three space-separated tokens before the `[time]`, after `%v:%p` in vhost_combined.
   let start = 0;

@@ -1,3 +1,4 @@
+import { numberedName } from '../field-names';
 import type { Fields, LineFormat, LineParser, ParseResult, Sample, Scalar } from '../types';
 
 /**
@@ -7,10 +8,14 @@ import type { Fields, LineFormat, LineParser, ParseResult, Sample, Scalar } from
  */
 
 const QUOTE = 34;
-const SKIP: ParseResult = { kind: 'skip' };
+const HEADER: ParseResult = { kind: 'skip', why: 'header' };
+const BLANK: ParseResult = { kind: 'skip', why: 'blank' };
 const MORE: ParseResult = { kind: 'more' };
 
-/** A record whose quoted field is still open after this many lines or characters is given up on. */
+/**
+ * A record whose quoted field is still open after this many lines or characters is given up on
+ * (the pipeline then quarantines its first line alone and reads the lines after it again).
+ */
 export const MAX_RECORD_LINES = 10_000;
 export const MAX_RECORD_CHARS = 1 << 20;
 
@@ -33,6 +38,8 @@ interface ScanState {
   /** Text of the open quoted field so far. */
   value: string;
   open: boolean;
+  /** A quoted field of this record closed with text after its closing quote (not RFC 4180). */
+  sloppy: boolean;
 }
 
 /**
@@ -78,9 +85,11 @@ function scan(text: string, delim: string, st: ScanState): boolean {
     i = q + 1;
     const end = text.indexOf(delim, i);
     if (end === -1) {
+      if (i < n) st.sloppy = true;
       st.cells.push(i < n ? value + text.slice(i) : value);
       break;
     }
+    if (end > i) st.sloppy = true;
     st.cells.push(end > i ? value + text.slice(i, end) : value);
     i = end + 1;
   }
@@ -92,7 +101,7 @@ function scan(text: string, delim: string, st: ScanState): boolean {
 /** The cells of a one-line record, or null when a quoted field does not close on this line. */
 export function splitRecord(text: string, delim: ',' | '\t'): string[] | null {
   if (text.indexOf('"') === -1) return text.split(delim);
-  const st: ScanState = { cells: [], value: '', open: false };
+  const st: ScanState = { cells: [], value: '', open: false, sloppy: false };
   return scan(text, delim, st) ? st.cells : null;
 }
 
@@ -148,8 +157,7 @@ export function cellValue(s: string): Scalar {
 export function uniqueNames(names: string[]): string[] {
   const seen = new Set<string>(['__proto__']);
   return names.map((name) => {
-    let unique = name;
-    for (let k = 2; seen.has(unique); k++) unique = `${name} (${k})`;
+    const unique = seen.has(name) ? numberedName(name, (n) => seen.has(n)) : name;
     seen.add(unique);
     return unique;
   });
@@ -205,7 +213,7 @@ class DelimitedParser implements LineParser {
   private widthFrom = 'header';
   private build: RowBuilder | null = null;
   private timeOf: ((fields: Fields) => number | null) | null = null;
-  private readonly st: ScanState = { cells: [], value: '', open: false };
+  private readonly st: ScanState = { cells: [], value: '', open: false, sloppy: false };
   private pendingStart = 0;
   private pendingLines = 0;
   private pendingChars = 0;
@@ -220,15 +228,20 @@ class DelimitedParser implements LineParser {
       this.pendingLines++;
       this.pendingChars += text.length + 1;
       if (!scan(text, d, st)) {
+        // More cells than a row has: this can no longer end as a well-formed record.
+        if (this.header && st.cells.length > this.header.length && !allEmpty(st.cells, this.header.length)) return this.giveUp(`found more than ${this.header.length} fields before it closed`);
         if (this.pendingLines < MAX_RECORD_LINES && this.pendingChars < MAX_RECORD_CHARS) return MORE;
-        return this.giveUp();
+        return this.giveUp(`still open after ${this.pendingLines.toLocaleString('en')} lines`);
       }
+      // Across lines only a well-formed close counts: a stray quote is likelier than such a field.
+      if (st.sloppy) return this.giveUp(`closes at line ${lineNo} with text after the closing quote`);
       cells = st.cells;
       st.cells = [];
     } else if (text.indexOf('"') === -1) {
-      if (isBlank(text)) return SKIP;
+      if (isBlank(text)) return BLANK;
       cells = text.split(d);
     } else {
+      st.sloppy = false;
       if (!scan(text, d, st)) {
         this.pendingStart = lineNo;
         this.pendingLines = 1;
@@ -242,14 +255,15 @@ class DelimitedParser implements LineParser {
   }
 
   end(): ParseResult[] {
-    return this.st.open ? [this.giveUp()] : [];
+    return this.st.open ? [this.giveUp('still open at the end of the file')] : [];
   }
 
-  private giveUp(): ParseResult {
+  private giveUp(why: string): ParseResult {
     this.st.cells = [];
     this.st.value = '';
     this.st.open = false;
-    return { kind: 'bad', reason: `unterminated quoted field starting at line ${this.pendingStart}` };
+    this.st.sloppy = false;
+    return { kind: 'bad', reason: `quoted field opened at line ${this.pendingStart} is not closed: ${why}` };
   }
 
   private row(cells: string[]): ParseResult {
@@ -258,18 +272,18 @@ class DelimitedParser implements LineParser {
       if (cells[0]!.charCodeAt(0) === 0xfeff) cells[0] = cells[0]!.slice(1);
       const implicit = this.opts.implicitHeader?.(cells) ?? null;
       header = this.setHeader(implicit ?? headerNames(cells, this.opts.renameHeader));
-      if (!implicit) return SKIP;
+      if (!implicit) return HEADER;
       this.widthFrom = 'like the first row';
     }
     const width = header.length;
     if (cells.length !== width) {
       if (cells.length < width || !allEmpty(cells, width)) {
-        if (allEmpty(cells, 0)) return SKIP;
+        if (allEmpty(cells, 0)) return BLANK;
         return { kind: 'bad', reason: `expected ${width} fields (${this.widthFrom}), found ${cells.length}` };
       }
     }
     const fields = this.build!(cells);
-    if (!fields) return SKIP;
+    if (!fields) return BLANK;
     const ts = this.timeOf ? this.timeOf(fields) : null;
     return ts === null ? { kind: 'record', fields } : { kind: 'record', fields, ts };
   }

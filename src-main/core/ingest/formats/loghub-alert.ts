@@ -15,14 +15,14 @@ import { confidenceOf, lineShare } from '../sniff';
  * Anything else after the node is kept whole as `message`.
  */
 
-const SKIP: ParseResult = { kind: 'skip' };
+const BLANK: ParseResult = { kind: 'skip', why: 'blank' };
 
 const HEAD = /^(\S+) (\d{1,12}) (\d{4}\.\d{2}\.\d{2}) (\S+)(?: (.*))?$/;
 const BGL = /^\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}(?:\.(\d{1,9}))? \S+ (\S+) (\S+) (\S+)(?: (.*))?$/;
 const SYSLOG = /^[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2} \S+ ?/;
 
 function parseLine(line: string): ParseResult {
-  if (line.trim() === '') return SKIP;
+  if (line.trim() === '') return BLANK;
   const h = HEAD.exec(line);
   if (!h) {
     return { kind: 'bad', reason: 'expected `<alert tag> <epoch seconds> <yyyy.MM.dd> <node> <message>`' };

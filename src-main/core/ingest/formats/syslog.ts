@@ -13,7 +13,7 @@ import { confidenceOf, lineShare } from '../sniff';
  * `src_ip`, `src_port` and the like (see `authFields`).
  */
 
-const SKIP: ParseResult = { kind: 'skip' };
+const BLANK: ParseResult = { kind: 'skip', why: 'blank' };
 
 const FACILITIES = [
   'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
@@ -697,7 +697,7 @@ export function createSyslogParser(ctx: ParseContext): LineParser {
   };
 
   const line = (text: string): ParseResult => {
-    if (text.trim() === '') return SKIP;
+    if (text.trim() === '') return BLANK;
     const f: Fields = {};
     let at = 0;
     const pri = PRI.exec(text);

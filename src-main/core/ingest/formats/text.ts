@@ -15,7 +15,7 @@ import { lineShare } from '../sniff';
  * start with a timestamp, so that a README or other prose is not taken for a log.
  */
 
-const SKIP: ParseResult = { kind: 'skip' };
+const BLANK: ParseResult = { kind: 'skip', why: 'blank' };
 
 type Clock = YearlessClock;
 
@@ -203,7 +203,7 @@ export function createTextParser(ctx: ParseContext): LineParser {
   const clock = new YearlessClock(ctx.fileMtimeMs, optionYear(ctx));
   return {
     line(line: string): ParseResult {
-      if (line.trim() === '') return SKIP;
+      if (line.trim() === '') return BLANK;
       const f: Fields = {};
       let ts: number | null = null;
       let i = 0;

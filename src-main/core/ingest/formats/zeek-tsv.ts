@@ -9,7 +9,8 @@ import { uniqueNames } from './csv';
  * converters chosen once per header: this is the import's hot path.
  */
 
-const SKIP: ParseResult = { kind: 'skip' };
+const HEADER: ParseResult = { kind: 'skip', why: 'header' };
+const BLANK: ParseResult = { kind: 'skip', why: 'blank' };
 
 // How a column's text becomes a value.
 const K_STRING = 0;
@@ -227,8 +228,8 @@ class ZeekTsvParser implements LineParser {
   private cols: Columns | null = null;
 
   line(text: string): ParseResult {
-    if (text.charCodeAt(0) === 35 && this.header(text)) return SKIP;
-    if (text.length === 0) return SKIP;
+    if (text.charCodeAt(0) === 35 && this.header(text)) return HEADER;
+    if (text.length === 0) return BLANK;
     if (!this.names) return { kind: 'bad', reason: 'no #fields header before this line (is this a Zeek TSV log?)' };
     const cols = (this.cols ??= compile(this.names, this.types, this.sep, this.unset, this.empty, this.setSep));
     if (cols.error) return { kind: 'bad', reason: cols.error };
