@@ -10,6 +10,7 @@ const entries = {
   'electron-main': 'src-main/electron/main.ts',
   'bench-import': 'test/bench/bench-import.ts',
   'bench-engine': 'test/bench/bench-engine.ts',
+  'bench-csv': 'test/bench/bench-csv.ts',
 };
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => fs.existsSync(file)));
 
