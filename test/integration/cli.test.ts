@@ -45,6 +45,24 @@ describe('rosas import / info / fields (the JSON contract other tools read)', ()
     expect(out.failed).toEqual([expect.objectContaining({ code: 'not-a-log' })]);
   });
 
+  it('a first import that lands nothing leaves no project behind; an existing project stays', () => {
+    const dir = tempDir();
+    const junk = path.join(dir, 'bad.bin');
+    fs.writeFileSync(junk, Buffer.from([0, 1, 2, 3, 0, 0, 7]));
+    const project = path.join(dir, 'new.rosas');
+    for (const file of [junk, path.join(dir, 'missing.log')]) {
+      const r = rosas('import', project, file);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/binary|no such file/);
+      expect(fs.readdirSync(dir)).toEqual(['bad.bin']);
+    }
+    // A project that was there before is kept as it was.
+    expect(rosas('import', project, samplePath('linux-auth/loghub-OpenSSH_2k.log')).code).toBe(0);
+    expect(rosas('import', project, junk).code).toBe(1);
+    expect(fs.readdirSync(dir).sort()).toEqual(['bad.bin', 'new.rosas']);
+    expect(JSON.parse(rosas('info', project, '--json').stdout).records).toBe(2000);
+  });
+
   it('usage errors exit 2, missing projects exit 1, both on stderr', () => {
     expect(rosas('import').code).toBe(2);
     expect(rosas('import', 'p.rosas', 'x.log', '--format', 'nope').stderr).toMatch(/unknown format "nope"/);

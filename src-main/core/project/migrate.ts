@@ -34,13 +34,11 @@ export function schemaVersion(db: Database): number {
 }
 
 /**
- * Brings the file up to the newest schema: all pending steps in one transaction, each recorded in
- * schema_migrations, so a crash midway leaves the file at its old version. A file written by a
- * newer version of the app is refused and left untouched.
+ * Refuses a file written by a newer version of the app. Reading user_version writes nothing, so
+ * callers check this before any pragma that would change the file (journal_mode = WAL does).
  */
-export function migrate(db: Database, migrations: Migration[] = loadMigrations(), appVersion = 'dev'): number {
+export function refuseNewer(db: Database, latest: number): void {
   const current = schemaVersion(db);
-  const latest = migrations.length;
   if (current > latest) {
     throw new RosasError(
       'project-newer',
@@ -48,6 +46,17 @@ export function migrate(db: Database, migrations: Migration[] = loadMigrations()
         'Open it with that version or newer; this file was not modified.',
     );
   }
+}
+
+/**
+ * Brings the file up to the newest schema: all pending steps in one transaction, each recorded in
+ * schema_migrations, so a crash midway leaves the file at its old version. A file written by a
+ * newer version of the app is refused and left untouched.
+ */
+export function migrate(db: Database, migrations: Migration[] = loadMigrations(), appVersion = 'dev'): number {
+  refuseNewer(db, migrations.length);
+  const current = schemaVersion(db);
+  const latest = migrations.length;
   if (current === latest) return current;
   db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (

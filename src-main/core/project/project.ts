@@ -4,7 +4,7 @@ import DatabaseCtor from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { RosasError } from '../errors';
 import { acquireLock } from './lock';
-import { migrate, schemaVersion, loadMigrations } from './migrate';
+import { migrate, refuseNewer, schemaVersion, loadMigrations } from './migrate';
 import { APP_VERSION } from '../version';
 
 /** "ROSA": marks a SQLite file as a RoSAS Workbench project. */
@@ -27,7 +27,14 @@ export interface OpenOptions {
 export interface Project {
   path: string;
   db: Database;
+  /** This open made the file a project: it did not exist, or was empty. */
+  created: boolean;
   close(): void;
+  /**
+   * Closes, and when this open created the project and nothing has been saved in it (no import,
+   * no label), puts the folder back as it was. Returns whether it did.
+   */
+  closeAndDiscardIfUnused(): boolean;
 }
 
 export function openProject(file: string, opts: OpenOptions = {}): Project {
@@ -36,13 +43,21 @@ export function openProject(file: string, opts: OpenOptions = {}): Project {
   if (!exists && !opts.create) throw new RosasError('not-found', `no project at ${abs}`);
   if (exists && fs.statSync(abs).isDirectory()) throw new RosasError('project-invalid', `${abs} is a folder, not a project file`);
   if (!exists && opts.readonly) throw new RosasError('not-found', `no project at ${abs}`);
+  // SQLite would take a 0-byte file for an empty database and make it a project. Only a create
+  // (a new project given as that path, e.g. a file a save dialog made) may; any other open is
+  // refused, so a file emptied by accident is not quietly turned into something else.
+  const empty = exists && fs.statSync(abs).size === 0;
+  if (empty && !opts.create) throw new RosasError('project-invalid', `${abs} is an empty file, not a project`);
+  const created = !exists || empty;
 
   const release = !opts.readonly && opts.lock !== false ? acquireLock(abs, opts.purpose ?? 'rosas') : () => {};
   let db: Database | undefined;
   try {
     db = new DatabaseCtor(abs, { readonly: !!opts.readonly, fileMustExist: !opts.create });
+    db.pragma('busy_timeout = 10000'); // of this connection only: writes nothing
     checkIsProject(db, abs);
-    db.pragma('busy_timeout = 10000');
+    // Before any pragma that writes (journal_mode = WAL changes the file's header).
+    refuseNewer(db, loadMigrations().length);
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
       // FULL: a label the analyst saw saved stays saved even if the machine loses power next.
@@ -51,11 +66,6 @@ export function openProject(file: string, opts: OpenOptions = {}): Project {
       if (schemaVersion(db) === 0) db.pragma(`application_id = ${APPLICATION_ID}`);
       migrate(db, loadMigrations(), APP_VERSION);
       db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?), ('created_by', ?)").run(new Date().toISOString(), APP_VERSION);
-    } else {
-      const latest = loadMigrations().length;
-      if (schemaVersion(db) > latest) {
-        throw new RosasError('project-newer', `${abs} was written by a newer version of RoSAS Workbench (schema ${schemaVersion(db)}; this version knows up to ${latest})`);
-      }
     }
   } catch (err) {
     db?.close();
@@ -67,13 +77,40 @@ export function openProject(file: string, opts: OpenOptions = {}): Project {
   return {
     path: abs,
     db: handle,
+    created,
     close() {
       if (closed) return;
       closed = true;
       handle.close();
       release();
     },
+    closeAndDiscardIfUnused() {
+      if (closed) return false;
+      const discard = created && unused(handle);
+      closed = true;
+      handle.close();
+      try {
+        // Under the lock still, so no other process opens the file meanwhile.
+        if (discard) removeProjectFiles(abs, empty);
+      } finally {
+        release();
+      }
+      return discard;
+    },
   };
+}
+
+/** Nothing was imported or labeled (labels need records, records a source; the history outlives labels). */
+function unused(db: Database): boolean {
+  const row = db.prepare('SELECT EXISTS (SELECT 1 FROM sources) OR EXISTS (SELECT 1 FROM records) OR EXISTS (SELECT 1 FROM label_history) AS used').get() as { used: number };
+  return row.used === 0;
+}
+
+/** The project file and SQLite's files beside it; a file that was empty before is left empty. */
+function removeProjectFiles(abs: string, wasEmpty: boolean): void {
+  for (const suffix of ['-wal', '-shm', '-journal']) fs.rmSync(`${abs}${suffix}`, { force: true });
+  if (wasEmpty) fs.truncateSync(abs, 0);
+  else fs.rmSync(abs, { force: true });
 }
 
 function checkIsProject(db: Database, abs: string): void {
