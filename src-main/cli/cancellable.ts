@@ -1,5 +1,5 @@
 import { CancelledError } from '../core/errors';
-import { progressLine } from './output';
+import { eprintln, progressLine } from './output';
 
 /** The exit code of a command cancelled with Ctrl-C, as a shell reports one killed by SIGINT. */
 export const CANCELLED_EXIT = 130;
@@ -26,7 +26,9 @@ export interface CancellableWork<T> {
 export async function runCancellable<T>(work: CancellableWork<T>): Promise<number> {
   const controller = new AbortController();
   const onSigint = () => {
-    process.stderr.write(`\n${work.cancelling}\n`);
+    // A line of its own: the progress line may be showing.
+    eprintln();
+    eprintln(work.cancelling);
     controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -38,7 +40,7 @@ export async function runCancellable<T>(work: CancellableWork<T>): Promise<numbe
   } catch (err) {
     line.done();
     if (work.cancelled !== undefined && err instanceof CancelledError) {
-      process.stderr.write(`${work.cancelled}\n`);
+      eprintln(work.cancelled);
       return CANCELLED_EXIT;
     }
     throw err;

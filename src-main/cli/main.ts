@@ -12,6 +12,7 @@ import { labelCommand, usage as labelUsage } from './commands/label';
 import { exportCommand, usage as exportUsage } from './commands/export';
 import { benchCommand, usage as benchUsage } from './commands/bench';
 import { simulateCommand, usage as simulateUsage } from './commands/simulate';
+import { eprintln, printBlock } from './output';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   import: { run: importCommand, usage: importUsage },
@@ -46,7 +47,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${APP_VERSION}\n`);
     return 0;
   }
-  const cmd = commands[command];
+  // Own keys only: `rosas constructor` is an unknown command, not Object's constructor.
+  const cmd = Object.hasOwn(commands, command) ? commands[command] : undefined;
   if (!cmd) throw new RosasError('usage', `unknown command "${command}"; commands: ${Object.keys(commands).join(', ')}`);
   return cmd.run(rest);
 }
@@ -57,10 +59,10 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof RosasError) {
-      process.stderr.write(`error: ${err.message}\n`);
+      eprintln(`error: ${err.message}`);
       process.exitCode = err.code === 'usage' ? 2 : err.code === 'cancelled' ? 130 : 1;
     } else {
-      process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      printBlock(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, process.stderr);
       process.exitCode = 70;
     }
   },

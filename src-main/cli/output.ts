@@ -1,15 +1,35 @@
-/** stdout carries results (one JSON document with --json); stderr carries progress and errors. */
+import { jsonTerminalSafe, terminalSafe } from './terminal-safe';
+
+/**
+ * stdout carries results (one JSON document with --json); stderr carries progress and errors.
+ * Human output quotes log text, which attackers write: every function here shows control
+ * characters as escapes (terminal-safe.ts), so a command cannot print them raw by forgetting.
+ */
+
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${jsonTerminalSafe(JSON.stringify(value, null, 2))}\n`);
 }
 
+/** One line on stdout. A newline inside `text` is shown as `\n`: call once per line. */
 export function println(text = ''): void {
-  process.stdout.write(`${text}\n`);
+  process.stdout.write(`${terminalSafe(text)}\n`);
 }
 
-export function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+/** One line on stderr (errors, notes), as println. */
+export function eprintln(text = ''): void {
+  process.stderr.write(`${terminalSafe(text)}\n`);
+}
+
+/** Our own multi-line text (usage, a stack trace): its line breaks are kept, each line made safe. */
+export function printBlock(text: string, stream: NodeJS.WritableStream = process.stdout): void {
+  stream.write(`${text.split('\n').map(terminalSafe).join('\n')}\n`);
+}
+
+/** Rows as aligned columns on stdout; widths are those of the cells as printed (escaped). */
+export function printTable(rows: string[][]): void {
+  const safe = rows.map((r) => r.map(terminalSafe));
+  const widths = safe[0]!.map((_, i) => Math.max(...safe.map((r) => (r[i] ?? '').length)));
+  for (const r of safe) println(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
 }
 
 /** A one-line progress display on stderr, only when a person is watching. */
@@ -19,7 +39,8 @@ export function progressLine(): { update(text: string): void; done(): void } {
   return {
     update(text) {
       if (!tty) return;
-      process.stderr.write(`\r\x1b[2K${text}`);
+      // Our own control codes (back to the line start, erase it), then the text made safe.
+      process.stderr.write(`\r\x1b[2K${terminalSafe(text)}`);
       shown = true;
     },
     done() {
@@ -29,4 +50,4 @@ export function progressLine(): { update(text: string): void; done(): void } {
   };
 }
 
-export { formatBytes } from '../../src-shared/format';
+export { formatBytes, formatLineAccount } from '../../src-shared/format';

@@ -16,7 +16,7 @@ async function table(total: number, opts: { columns?: (id: number) => Record<str
   const review = new ReviewState(api);
   review.columns = ['id.orig_h', 'proto'];
   await review.load();
-  const r = render(ReviewTable, { review, height: 334, roles: { 'id.orig_h': 'ip' } });
+  const r = render(ReviewTable, { review, height: 334, roles: new Map([['id.orig_h', 'ip']]) });
   await flush();
   await tick();
   return { ...r, api, review };

@@ -13,6 +13,7 @@ import FieldsTable from './FieldsTable.svelte';
 import ImportPanel from './ImportPanel.svelte';
 import QuarantineTable from './QuarantineTable.svelte';
 import RecordsTable from './RecordsTable.svelte';
+import ReviewTable from './ReviewTable.svelte';
 
 afterEach(cleanup);
 
@@ -97,5 +98,46 @@ describe('hostile values are shown as text', () => {
       explanation: { recordId: 1, round: 1, method: 'rosas', technique: 'integrated-gradients', score: 1, typicalScore: 0, fields: [{ field: HOSTILE, value: [HOSTILE], contribution: -0.2, columns: [] }] },
     });
     expectInert(container);
+  });
+});
+
+describe('field names that are keys of Object.prototype stay plain names', () => {
+  // As they arrive from the API (JSON.parse keeps "__proto__" an own key).
+  const NAMES = ['__proto__', 'constructor', 'toString'];
+
+  it('in the import preview: roles, and the roles sent with the import', async () => {
+    const p = preview();
+    p.fields = [
+      { name: '__proto__', type: 'string', role: 'categorical', why: 'few values' },
+      { name: 'constructor', type: 'string', role: 'text', why: 'free text' },
+      { name: 'toString', type: 'number', role: 'numeric', why: 'numbers' },
+    ];
+    const imp = new ImportState(new FakeApi().answer('import.preview', p));
+    await imp.previewFiles(['/logs/x.ndjson']);
+    expect(NAMES.map((n) => imp.roleOf(n))).toEqual(['categorical', 'text', 'numeric']);
+    imp.setRole('__proto__', 'ignore');
+    imp.setRole('constructor', 'ignore');
+    expect(NAMES.map((n) => imp.roleOf(n))).toEqual(['ignore', 'ignore', 'numeric']);
+    expect(JSON.stringify(imp.options().roles)).toBe('{"__proto__":"ignore","constructor":"ignore"}');
+    imp.setRole('__proto__', 'categorical'); // back to the inferred role: not sent
+    expect(JSON.stringify(imp.options().roles)).toBe('{"constructor":"ignore"}');
+  });
+
+  it('in a records table: a record without the field shows nothing', () => {
+    const { container } = render(RecordsTable, { columns: NAMES, records: [{ line: 1, fields: JSON.parse('{"__proto__":"p"}') }], caption: 'records' });
+    expect([...container.querySelectorAll('td.value')].map((td) => td.textContent)).toEqual(['p', '', '']);
+  });
+
+  it('in the review table', async () => {
+    const api = new FakeApi();
+    reviewBackend(api, 3, { columns: () => JSON.parse('{"__proto__":"p","when":1700000000}') });
+    const review = new ReviewState(api);
+    review.columns = [...NAMES, 'when'];
+    await review.load();
+    const { container } = render(ReviewTable, { review, height: 334, roles: new Map([['when', 'timestamp']]) });
+    await new Promise((r) => setTimeout(r, 0));
+    await tick();
+    const cells = [...container.querySelectorAll('[role="row"][data-index="0"] .value')].map((c) => c.textContent);
+    expect(cells).toEqual(['p', '', '', '2023-11-14 22:13:20']);
   });
 });

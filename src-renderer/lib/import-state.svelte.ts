@@ -1,3 +1,4 @@
+import { SvelteMap } from 'svelte/reactivity';
 import type { FormatName, ImportFilesResult, ImportOptions, ImportPreview, Role } from '../../src-main/api/contract';
 import type { Api } from './api';
 import { messageOf } from './app-state.svelte';
@@ -15,8 +16,8 @@ export class ImportState {
   /** '' lets the importer detect the format. */
   format = $state<FormatName | ''>('');
   preview = $state.raw<ImportPreview | null>(null);
-  /** Roles the analyst changed in the preview, by field name. */
-  roles = $state<Record<string, Role>>({});
+  /** Roles the analyst changed in the preview, by field name (a Map: a field may be called __proto__). */
+  readonly roles = new SvelteMap<string, Role>();
   /** The field holding ground truth: kept for evaluation, never a feature. */
   labelColumn = $state<string | null>(null);
   progress = $state.raw<JobProgressOf<'import'> | null>(null);
@@ -54,13 +55,13 @@ export class ImportState {
   /** The role a field will get: the analyst's choice, else the inferred one. */
   roleOf(name: string): Role {
     if (this.labelColumn === name) return 'label';
-    return this.roles[name] ?? this.preview?.fields.find((f) => f.name === name)?.role ?? 'ignore';
+    return this.roles.get(name) ?? this.preview?.fields.find((f) => f.name === name)?.role ?? 'ignore';
   }
 
   setRole(name: string, role: Role): void {
     const inferred = this.preview?.fields.find((f) => f.name === name)?.role;
-    if (role === inferred) delete this.roles[name];
-    else this.roles[name] = role;
+    if (role === inferred) this.roles.delete(name);
+    else this.roles.set(name, role);
   }
 
   setLabelColumn(name: string | null): void {
@@ -90,7 +91,7 @@ export class ImportState {
     this.stage = 'previewing';
     this.error = null;
     this.preview = null;
-    this.roles = {};
+    this.roles.clear();
     this.labelColumn = null;
     try {
       this.preview = await this.api.invoke('import.preview', { file: list[0]!, ...(this.format ? { format: this.format } : {}) });
@@ -125,8 +126,8 @@ export class ImportState {
   }
 
   options(): ImportOptions {
-    const roles = { ...this.roles };
-    if (this.labelColumn) delete roles[this.labelColumn];
+    // Object.fromEntries defines own keys, so "__proto__" stays a key in the request.
+    const roles = Object.fromEntries([...this.roles].filter(([name]) => name !== this.labelColumn));
     return {
       ...(this.format ? { format: this.format } : {}),
       ...(this.labelColumn ? { labelColumn: this.labelColumn } : {}),
@@ -165,7 +166,7 @@ export class ImportState {
     this.files = [];
     this.format = '';
     this.preview = null;
-    this.roles = {};
+    this.roles.clear();
     this.labelColumn = null;
     this.job.forget();
     this.progress = null;

@@ -2,7 +2,7 @@ import { RosasError } from '../../core/errors';
 import { runBench, type BenchProgress } from '../../core/bench/engine';
 import { intOption, listOption, parse } from '../args';
 import { runCancellable } from '../cancellable';
-import { printJson, println, table } from '../output';
+import { printBlock, printJson, println, printTable } from '../output';
 
 export const usage = `rosas bench <dataset.csv> [--label-column label] [--splits DIR] [--runs N] [--seeds s1,s2] [--epochs E] [--json]
   The RoSAS paper's protocol on a numeric CSV (.csv or .csv.gz): per seed s, a stratified 60/20/20
@@ -29,7 +29,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     seeds: { type: 'string' },
     epochs: { type: 'string' },
   });
-  if (values.help) return println(usage), 0;
+  if (values.help) return printBlock(usage), 0;
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
   const runs = intOption('bench', 'runs', values.runs, 1);
@@ -50,20 +50,18 @@ export async function benchCommand(argv: string[]): Promise<number> {
       const f = (v: number) => v.toFixed(3);
       println(`${r.dataset}: ${r.rows.toLocaleString('en')} rows, ${r.dim} features used (of ${r.columns}), ${r.anomalies} anomalies`);
       println(`RoSAS ${r.options.epochs} epochs × ${r.options.batchesPerEpoch} steps, backend ${r.backend}, splits ${r.splits ?? 'generated (seeded)'}`);
-      println(
-        table([
-          ['seed', 'AUC-PR', 'AUC-ROC', 'train s', 'steps/s', 'test rows', 'infer rows/s'],
-          ...r.runs.map((x) => [
-            String(x.seed),
-            f(x.auc_pr),
-            f(x.auc_roc),
-            x.train_seconds.toFixed(1),
-            (x.steps / x.train_seconds).toFixed(0),
-            String(x.test_rows),
-            Math.round(x.infer_rows_per_s).toLocaleString('en'),
-          ]),
+      printTable([
+        ['seed', 'AUC-PR', 'AUC-ROC', 'train s', 'steps/s', 'test rows', 'infer rows/s'],
+        ...r.runs.map((x) => [
+          String(x.seed),
+          f(x.auc_pr),
+          f(x.auc_roc),
+          x.train_seconds.toFixed(1),
+          (x.steps / x.train_seconds).toFixed(0),
+          String(x.test_rows),
+          Math.round(x.infer_rows_per_s).toLocaleString('en'),
         ]),
-      );
+      ]);
       println(`AUC-PR ${f(r.auc_pr.mean)} ± ${f(r.auc_pr.std)}, AUC-ROC ${f(r.auc_roc.mean)} ± ${f(r.auc_roc.std)} (mean ± sample std over ${r.runs.length} run(s))`);
       println(`train ${r.train_seconds.median.toFixed(1)} s (median), inference ${Math.round(r.infer_rows_per_s).toLocaleString('en')} rows/s (median)`);
       return 0;

@@ -2,7 +2,7 @@ import { RosasError } from '../../core/errors';
 import { explainRecord } from '../../core/explain/explain';
 import { openProject } from '../../core/project/project';
 import { intOption, parse } from '../args';
-import { printJson, println, table } from '../output';
+import { printBlock, printJson, println, printTable } from '../output';
 
 export const usage = `rosas explain <project> <id> [--round R] [--json]
   Which fields of a record pushed its score up (or down) against a typical record, in a round
@@ -16,7 +16,7 @@ function shown(value: unknown): string {
 
 export async function explainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('explain', argv, { round: { type: 'string' } });
-  if (values.help) return println(usage), 0;
+  if (values.help) return printBlock(usage), 0;
   const [projectPath, idText] = positionals;
   const id = intOption('explain', 'id', idText, 1);
   if (!projectPath || id === undefined || positionals.length > 2) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
@@ -28,14 +28,12 @@ export async function explainCommand(argv: string[]): Promise<number> {
       return 0;
     }
     println(`record ${e.recordId}, round ${e.round} (${e.method}, ${e.technique}): score ${e.score.toFixed(4)}, a typical record ${e.typicalScore.toFixed(4)}`);
-    println(
-      table([
-        ['field', 'contribution', 'value', 'columns'],
-        ...e.fields
-          .filter((f) => Math.abs(f.contribution) > 1e-4)
-          .map((f) => [f.field, (f.contribution >= 0 ? '+' : '') + f.contribution.toFixed(4), shown(f.value), f.columns.slice(0, 3).map((c) => c.column).join(', ')]),
-      ]),
-    );
+    printTable([
+      ['field', 'contribution', 'value', 'columns'],
+      ...e.fields
+        .filter((f) => Math.abs(f.contribution) > 1e-4)
+        .map((f) => [f.field, (f.contribution >= 0 ? '+' : '') + f.contribution.toFixed(4), shown(f.value), f.columns.slice(0, 3).map((c) => c.column).join(', ')]),
+    ]);
     return 0;
   } finally {
     project.close();

@@ -3,7 +3,7 @@ import { EXPORT_FORMATS, exportRecords, formatFromFileName, type ExportFormat } 
 import { openProject } from '../../core/project/project';
 import { intOption, parse } from '../args';
 import { runCancellable } from '../cancellable';
-import { printJson, println } from '../output';
+import { printBlock, printJson, println } from '../output';
 
 export const usage = `rosas export <project> --out FILE [--format csv|ndjson] [--only-labeled] [--round R] [--json]
   Writes the project's records to FILE, most anomalous first (by rank of the newest round, or of
@@ -23,7 +23,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     'only-labeled': { type: 'boolean' },
     round: { type: 'string' },
   });
-  if (values.help) return println(usage), 0;
+  if (values.help) return printBlock(usage), 0;
   const [projectPath] = positionals;
   const out = values.out;
   if (!projectPath || positionals.length > 1 || !out) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);

@@ -4,7 +4,7 @@ import { projectInfo } from '../../core/project/info';
 import { setRoleOverrides } from '../../core/project/fields';
 import { openProject } from '../../core/project/project';
 import { parse } from '../args';
-import { printJson, println, table } from '../output';
+import { printBlock, printJson, println, printTable } from '../output';
 
 export const usage = `rosas fields <project> [--set FIELD=ROLE]... [--json]
   The fields with their roles and why. --set overrides a role (${ROLES.join(', ')}, or "auto" to
@@ -12,10 +12,11 @@ export const usage = `rosas fields <project> [--set FIELD=ROLE]... [--json]
 
 export async function fieldsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('fields', argv, { set: { type: 'string', multiple: true } });
-  if (values.help) return println(usage), 0;
+  if (values.help) return printBlock(usage), 0;
   const [projectPath] = positionals;
   if (!projectPath || positionals.length > 1) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
-  const changes: Record<string, Role | null> = {};
+  // A Map: a field may be called __proto__, which an object key would lose.
+  const changes = new Map<string, Role | null>();
   for (const item of values.set ?? []) {
     const eq = item.lastIndexOf('=');
     const name = item.slice(0, eq);
@@ -23,9 +24,9 @@ export async function fieldsCommand(argv: string[]): Promise<number> {
     if (eq <= 0 || !(role === 'auto' || ROLES.includes(role as Role))) {
       throw new RosasError('usage', `--set takes FIELD=ROLE with ROLE one of ${ROLES.join(', ')} or auto; got "${item}"`);
     }
-    changes[name] = role === 'auto' ? null : (role as Role);
+    changes.set(name, role === 'auto' ? null : (role as Role));
   }
-  const writing = Object.keys(changes).length > 0;
+  const writing = changes.size > 0;
   const project = openProject(projectPath, writing ? { purpose: 'rosas fields' } : { readonly: true });
   try {
     if (writing) setRoleOverrides(project.db, changes);
@@ -34,13 +35,12 @@ export async function fieldsCommand(argv: string[]): Promise<number> {
       printJson({ fields: info.fields, features: info.features });
       return 0;
     }
-    println(
-      table([
-        ['field', 'type', 'role', 'present', 'distinct', 'why'],
-        ...info.fields.map((f) => [f.name, f.type, f.roleOverride ? `${f.role} (set)` : f.role, String(f.present), f.distinct === null ? '>1000' : String(f.distinct), f.why]),
-      ]),
-    );
-    println(info.features ? `\nfeatures: ${info.features.dim} columns (spec #${info.features.specId})` : '\nfeatures: none yet');
+    printTable([
+      ['field', 'type', 'role', 'present', 'distinct', 'why'],
+      ...info.fields.map((f) => [f.name, f.type, f.roleOverride ? `${f.role} (set)` : f.role, String(f.present), f.distinct === null ? '>1000' : String(f.distinct), f.why]),
+    ]);
+    println();
+    println(info.features ? `features: ${info.features.dim} columns (spec #${info.features.specId})` : 'features: none yet');
     return 0;
   } finally {
     project.close();

@@ -7,7 +7,7 @@ import { runJob } from '../../core/jobs/run-job';
 import { openProject } from '../../core/project/project';
 import { listOption, parse } from '../args';
 import { CANCELLED_EXIT, runCancellable } from '../cancellable';
-import { formatBytes, printJson, println } from '../output';
+import { eprintln, formatBytes, formatLineAccount, printBlock, printJson, println } from '../output';
 
 export const usage = `rosas import <project> <file>... [--format F] [--label-column C] [--normal-values v1,v2] [--again] [--year Y] [--json]
   Imports log files into the project (created if needed). Formats are detected from content;
@@ -25,7 +25,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     again: { type: 'boolean' },
     year: { type: 'string' },
   });
-  if (values.help) return println(usage), 0;
+  if (values.help) return printBlock(usage), 0;
   const [projectPath, ...files] = positionals;
   if (!projectPath || files.length === 0) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
   if (values.format && !FORMATS.includes(values.format as FormatName)) {
@@ -80,16 +80,18 @@ export async function importCommand(argv: string[]): Promise<number> {
         } else {
           for (const s of result.imported) printSummary(s);
         }
-        for (const f of result.failed) process.stderr.write(`error: ${f.message}\n`);
+        for (const f of result.failed) eprintln(`error: ${f.message}`);
         if (result.cancelled) {
-          process.stderr.write('import cancelled: the file in progress was rolled back; files listed above were kept\n');
+          eprintln('import cancelled: the file in progress was rolled back; files listed above were kept');
           return CANCELLED_EXIT;
         }
         return result.failed.length ? 1 : 0;
       },
     });
   } finally {
-    project.close();
+    // A project this command created is removed again when nothing landed in it (every file
+    // refused, or cancelled first): a failed first import leaves the folder as it was.
+    project.closeAndDiscardIfUnused();
   }
 }
 
@@ -107,6 +109,7 @@ function mergeFields(summaries: ImportSummary[]) {
 function printSummary(s: ImportSummary): void {
   println(`${path.basename(s.file)}: ${s.formatTitle} (${s.format}), ${formatBytes(s.bytes)}`);
   println(`  ${s.records.toLocaleString('en')} records, ${s.quarantined.toLocaleString('en')} quarantined, ${s.fields.length} fields, ${s.seconds.toFixed(1)} s`);
+  println(`  ${formatLineAccount(s.lines)}`);
   if (s.truth) println(`  ground truth "${s.labelColumn}": ${s.truth.anomalies} anomalies, ${s.truth.normals} normal`);
   for (const w of s.warnings) println(`  note: ${w}`);
 }

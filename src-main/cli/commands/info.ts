@@ -3,14 +3,14 @@ import { projectInfo } from '../../core/project/info';
 import { openProject } from '../../core/project/project';
 import { listRounds } from '../../core/rounds/rounds';
 import { parse } from '../args';
-import { formatBytes, printJson, println, table } from '../output';
+import { formatBytes, printBlock, printJson, println, printTable } from '../output';
 
 export const usage = `rosas info <project> [--json]
   Sources, record counts, fields with their roles, schema version.`;
 
 export async function infoCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('info', argv, {});
-  if (values.help) return println(usage), 0;
+  if (values.help) return printBlock(usage), 0;
   const [projectPath] = positionals;
   if (!projectPath || positionals.length > 1) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
   // Read-only: works while another process has the project open for writing.
@@ -28,41 +28,38 @@ export async function infoCommand(argv: string[]): Promise<number> {
     println(`labels: ${info.labels.anomaly} anomaly, ${info.labels.normal} normal, ${info.labels.unsure} unsure; ${info.rounds} round(s)`);
     println(info.features ? `features: ${info.features.dim} columns (spec #${info.features.specId})` : 'features: none yet');
     if (info.sources.length) {
-      println('\nsources');
-      println(
-        table([
-          ['#', 'file', 'format', 'size', 'records', 'quarantined', 'label', 'imported'],
-          ...info.sources.map((s) => [String(s.id), s.fileName, s.format, formatBytes(s.bytes), String(s.records), String(s.quarantined), s.labelColumn ?? '', s.importedAt]),
-        ]),
-      );
+      println();
+      println('sources');
+      printTable([
+        ['#', 'file', 'format', 'size', 'records', 'quarantined', 'label', 'imported'],
+        ...info.sources.map((s) => [String(s.id), s.fileName, s.format, formatBytes(s.bytes), String(s.records), String(s.quarantined), s.labelColumn ?? '', s.importedAt]),
+      ]);
     }
     if (info.fields.length) {
-      println('\nfields');
-      println(
-        table([
-          ['field', 'type', 'role', 'present', 'distinct', 'why'],
-          ...info.fields.map((f) => [f.name, f.type, f.roleOverride ? `${f.role} (set)` : f.role, String(f.present), f.distinct === null ? '>1000' : String(f.distinct), f.why]),
-        ]),
-      );
+      println();
+      println('fields');
+      printTable([
+        ['field', 'type', 'role', 'present', 'distinct', 'why'],
+        ...info.fields.map((f) => [f.name, f.type, f.roleOverride ? `${f.role} (set)` : f.role, String(f.present), f.distinct === null ? '>1000' : String(f.distinct), f.why]),
+      ]);
     }
     const rounds = info.rounds ? listRounds(project.db) : [];
     if (rounds.length) {
-      println('\nrounds');
-      println(
-        table([
-          ['#', 'method', 'labels (anomaly/normal)', 'records', 'train s', 'backend', 'seed', 'created'],
-          ...rounds.map((r) => [
-            String(r.round),
-            r.method === 'rosas' ? `rosas (${r.history.length} epochs)` : r.method,
-            `${r.labeledAnomalies}/${r.labeledNormals}`,
-            String(r.recordsScored),
-            r.trainSeconds.toFixed(1),
-            r.backend,
-            String(r.seed),
-            r.createdAt,
-          ]),
+      println();
+      println('rounds');
+      printTable([
+        ['#', 'method', 'labels (anomaly/normal)', 'records', 'train s', 'backend', 'seed', 'created'],
+        ...rounds.map((r) => [
+          String(r.round),
+          r.method === 'rosas' ? `rosas (${r.history.length} epochs)` : r.method,
+          `${r.labeledAnomalies}/${r.labeledNormals}`,
+          String(r.recordsScored),
+          r.trainSeconds.toFixed(1),
+          r.backend,
+          String(r.seed),
+          r.createdAt,
         ]),
-      );
+      ]);
     }
     return 0;
   } finally {

@@ -3,7 +3,7 @@ import { RosasError } from '../../core/errors';
 import { isLabel, LABELS, labelsOf, setLabels, type Label } from '../../core/labels/labels';
 import { openProject } from '../../core/project/project';
 import { parse } from '../args';
-import { printJson, println } from '../output';
+import { printBlock, printJson, println } from '../output';
 
 export const usage = `rosas label <project> <id>... (--as anomaly|normal|unsure | --clear) [--note TEXT] [--author NAME] [--json]
   Labels records (by id, as rosas top lists them) for the next round, or with --clear removes
@@ -26,7 +26,7 @@ export async function labelCommand(argv: string[]): Promise<number> {
     note: { type: 'string' },
     author: { type: 'string' },
   });
-  if (values.help) return println(usage), 0;
+  if (values.help) return printBlock(usage), 0;
   const [projectPath, ...idTexts] = positionals;
   if (!projectPath || idTexts.length === 0) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
   if (!!values.clear === (values.as !== undefined)) throw new RosasError('usage', 'rosas label: give either --as LABEL or --clear');

@@ -5,7 +5,7 @@ import { findUp } from '../../core/util/find-up';
 import { defaultConfigDir } from '../../api/recent';
 import { startServeApp } from '../../serve/serve-app';
 import { intOption, parse } from '../args';
-import { println } from '../output';
+import { eprintln, printBlock, println } from '../output';
 
 export const usage = `rosas serve [--project P] [--port N] [--json]
   Runs the workbench in a browser on this machine: serves the UI on 127.0.0.1 only and prints
@@ -27,7 +27,7 @@ function staticDir(): string {
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('serve', argv, { project: { type: 'string' }, port: { type: 'string' } });
-  if (values.help) return println(usage), 0;
+  if (values.help) return printBlock(usage), 0;
   if (positionals.length) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
   const port = intOption('serve', 'port', values.port, 0) ?? 0;
   if (port > 65535) throw new RosasError('usage', `rosas serve: --port must be at most 65535, got ${port}`);
@@ -44,11 +44,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
-      process.stderr.write(`\n${signal}: stopping (a running import is rolled back)…\n`);
+      eprintln();
+      eprintln(`${signal}: stopping (a running import is rolled back)…`);
       app.stop().then(
         () => resolve(0),
         (err: unknown) => {
-          process.stderr.write(`error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
+          eprintln(`error while stopping: ${err instanceof Error ? err.message : String(err)}`);
           resolve(1);
         },
       );

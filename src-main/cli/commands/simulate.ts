@@ -4,7 +4,7 @@ import { runSimulation, type SimulateProgress } from '../../core/bench/simulate'
 import { FORMATS, type FormatName } from '../../core/ingest/types';
 import { intOption, listOption, parse } from '../args';
 import { runCancellable } from '../cancellable';
-import { printJson, println, table } from '../output';
+import { printBlock, printJson, println, printTable } from '../output';
 
 export const usage = `rosas simulate <file> --label-column C [--format F] [--normal-values v1,v2] [--rounds R] [--per-round K] [--anomaly-rate P] [--seed S] [--epochs E] [--normals anchors|unlabeled|ignored] [--keep-project PATH] [--json]
   A simulated analyst on a log with ground truth: imports it into a temporary project, trains the
@@ -52,7 +52,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     normals: { type: 'string' },
     'keep-project': { type: 'string' },
   });
-  if (values.help) return println(usage), 0;
+  if (values.help) return printBlock(usage), 0;
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
   const labelColumn = values['label-column'];
@@ -100,22 +100,20 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       if (r.dropped_anomalies) println(`  ${r.dropped_anomalies} of the file's ${r.file_anomalies} anomalies left out (seeded sample, --anomaly-rate ${r.anomaly_rate})`);
       println(`  ${r.rounds} rounds × ${r.per_round} records reviewed, seed ${r.seed}, RoSAS ${r.epochs === null ? 'label-free stopping' : `${r.epochs} epochs`}, normals as ${r.normals_as}, backend ${r.backend}`);
       println();
-      println(
-        table([
-          ['round', 'model', 'reviewed', 'found', 'precision@K', 'IF no retrain', 'random', 'ideal', 'train s'],
-          ...r.rounds_detail.map((d, i) => [
-            String(i + 1),
-            `${d.method} (round ${d.round})`,
-            String(r.reviewed[i]),
-            String(r.found[i]),
-            d.precision_at_k === null ? '–' : d.precision_at_k.toFixed(2),
-            String(r.baselines.iforest.found[i]),
-            String(r.baselines.random.found[i]),
-            String(r.baselines.ideal.found[i]),
-            d.train_seconds.toFixed(1),
-          ]),
+      printTable([
+        ['round', 'model', 'reviewed', 'found', 'precision@K', 'IF no retrain', 'random', 'ideal', 'train s'],
+        ...r.rounds_detail.map((d, i) => [
+          String(i + 1),
+          `${d.method} (round ${d.round})`,
+          String(r.reviewed[i]),
+          String(r.found[i]),
+          d.precision_at_k === null ? '–' : d.precision_at_k.toFixed(2),
+          String(r.baselines.iforest.found[i]),
+          String(r.baselines.random.found[i]),
+          String(r.baselines.ideal.found[i]),
+          d.train_seconds.toFixed(1),
         ]),
-      );
+      ]);
       const fin = r.final;
       const auc = fin.auc_pr_unlabeled === null ? 'n/a (one class left)' : `AUC-PR ${fin.auc_pr_unlabeled.toFixed(3)}, AUC-ROC ${fin.auc_roc_unlabeled!.toFixed(3)}`;
       println();

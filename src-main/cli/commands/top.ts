@@ -2,7 +2,7 @@ import { RosasError } from '../../core/errors';
 import { openProject } from '../../core/project/project';
 import { resolveRound, topRecords } from '../../core/rounds/rounds';
 import { intOption, parse } from '../args';
-import { printJson, println, table } from '../output';
+import { printBlock, printJson, println, printTable } from '../output';
 
 export const usage = `rosas top <project> [-n N] [--offset K] [--round R] [--unlabeled] [--json]
   The records at the top of a round's ranking (default: the newest round), most anomalous first.
@@ -23,7 +23,7 @@ export async function topCommand(argv: string[]): Promise<number> {
     round: { type: 'string' },
     unlabeled: { type: 'boolean' },
   });
-  if (values.help) return println(usage), 0;
+  if (values.help) return printBlock(usage), 0;
   const [projectPath] = positionals;
   if (!projectPath || positionals.length > 1) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
   const n = intOption('top', 'n', values.n, 0) ?? 20;
@@ -48,12 +48,10 @@ export async function topCommand(argv: string[]): Promise<number> {
     }
     const width = Math.max(40, (process.stdout.columns ?? 120) - 60);
     println(`round ${round}`);
-    println(
-      table([
-        ['rank', 'id', 'score', 'label', 'source', 'record'],
-        ...records.map((r) => [String(r.rank), String(r.id), r.score.toFixed(4), r.label ?? '', `${r.source}:${r.line}`, clip(r.raw, width)]),
-      ]),
-    );
+    printTable([
+      ['rank', 'id', 'score', 'label', 'source', 'record'],
+      ...records.map((r) => [String(r.rank), String(r.id), r.score.toFixed(4), r.label ?? '', `${r.source}:${r.line}`, clip(r.raw, width)]),
+    ]);
     return 0;
   } finally {
     project.close();

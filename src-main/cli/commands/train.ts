@@ -4,7 +4,7 @@ import { openProject } from '../../core/project/project';
 import { ROUND_STOPPINGS, TRAIN_METHODS, type RoundStopping, type TrainMethod, type TrainRoundProgress } from '../../core/rounds/train-round';
 import { intOption, parse } from '../args';
 import { runCancellable } from '../cancellable';
-import { printJson, println } from '../output';
+import { printBlock, printJson, println } from '../output';
 
 export const usage = `rosas train <project> [--seed S] [--epochs N] [--stopping separation|cross-fit] [--method auto|rosas|iforest] [--json]
   Trains a new round on the labels as they are now and scores every record. auto (default):
@@ -39,7 +39,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     method: { type: 'string' },
     stopping: { type: 'string' },
   });
-  if (values.help) return println(usage), 0;
+  if (values.help) return printBlock(usage), 0;
   const [projectPath] = positionals;
   if (!projectPath || positionals.length > 1) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
   const method = values.method as TrainMethod | undefined;

@@ -267,7 +267,8 @@ function planIp(f: SpecInputField, total: number): Plan {
   const s = f.stats;
   const card = cardinality(s);
   if (!card.counted) return { why: 'no values' };
-  const counts: Record<string, number> = {};
+  // No prototype: the keys are log values, and one may be __proto__.
+  const counts = Object.create(null) as Record<string, number>;
   for (const [v, c] of card.top) counts[v] = c;
   const notIp = s.shapeChecked > s.ipLike || s.numbers + s.booleans + s.lists > 0;
   const missing = s.present < total || notIp;

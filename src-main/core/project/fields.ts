@@ -128,13 +128,14 @@ export function rebuildSpec(db: Database): number {
 }
 
 /**
- * The analyst's choice of role for fields (null returns a field to its inferred role). Changing
- * what the model sees is explicit, so it rebuilds the feature spec; imports never do after the first.
+ * The analyst's choice of role for fields (null returns a field to its inferred role), by field
+ * name: a Map, as a name may be `__proto__` or `constructor`. Changing what the model sees is
+ * explicit, so it rebuilds the feature spec; imports never do after the first.
  */
-export function setRoleOverrides(db: Database, roles: Record<string, Role | null>): void {
+export function setRoleOverrides(db: Database, roles: ReadonlyMap<string, Role | null>): void {
   db.transaction(() => {
     const update = db.prepare('UPDATE fields SET role_override = ? WHERE name = ?');
-    for (const [name, role] of Object.entries(roles)) {
+    for (const [name, role] of roles) {
       if (role !== null && !ROLES.includes(role)) {
         throw new RosasError('invalid-argument', `unknown role "${role}" for field "${name}"; roles are ${ROLES.join(', ')}`);
       }
@@ -145,5 +146,5 @@ export function setRoleOverrides(db: Database, roles: Record<string, Role | null
 }
 
 export function setRoleOverride(db: Database, name: string, role: Role | null): void {
-  setRoleOverrides(db, { [name]: role });
+  setRoleOverrides(db, new Map([[name, role]]));
 }

@@ -305,7 +305,8 @@ export function topRecords(db: Database, opts: TopOptions): TopRecord[] {
     const r = byId.get(id);
     if (!r) continue; // a record removed since the round: nothing to show
     const values = parseJson<unknown>(r.fields, []);
-    const fields: Record<string, FieldValue> = {};
+    // No prototype: field names come from the log, and one may be called __proto__.
+    const fields = Object.create(null) as Record<string, FieldValue>;
     if (Array.isArray(values)) {
       values.forEach((v: FieldValue, pos) => {
         if (v === null || v === undefined) return;
