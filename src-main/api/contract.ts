@@ -69,6 +69,12 @@ export type ApiErrorCode =
   | 'forbidden'
   /** The file to write exists already (an export without `overwrite`). */
   | 'exists'
+  /**
+   * The path policy refused a path of the request (see PathKind): not a regular file; on the
+   * desktop, not chosen in one of this window's dialogs; in serve mode, a file to replace that is
+   * not an earlier export of the app.
+   */
+  | 'path-refused'
   /** The client could not reach the main side at all. */
   | 'transport';
 
@@ -77,6 +83,15 @@ export interface ApiErrorData {
   code: ApiErrorCode;
   message: string;
 }
+
+/**
+ * What a path in a request is for; validate.ts gives every path field of the calls below one, and
+ * the transport's path policy checks each path by its kind before the handler runs.
+ *   project  a project file to open or create (project.open)
+ *   read     a log file to read (import.preview, import.start)
+ *   write    a file to write (export.run)
+ */
+export type PathKind = 'project' | 'read' | 'write';
 
 /** What a transport carries back for every call. */
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorData };

@@ -12,9 +12,10 @@ import { setRoleOverride } from '../core/project/fields';
 import { projectInfo } from '../core/project/info';
 import { compareRounds, latestRound, resolveRound } from '../core/rounds/rounds';
 import { APP_VERSION } from '../core/version';
-import { ApiError } from './api-error';
+import { ApiError, consoleLogger } from './api-error';
 import { discoveryCurve, precisionRecall, roundSummaries, scoreHistogram } from './charts';
 import type { AppMode, CallName, CallRequest, CallResponse } from './contract';
+import type { KnownExports } from './known-exports';
 import { listQuarantine } from './quarantine';
 import type { RecentProjects } from './recent';
 import { recordDetail, reviewIds, reviewPage } from './review';
@@ -35,6 +36,8 @@ export interface HandlerContext {
   session: Session;
   recent: RecentProjects;
   dialogs?: Dialogs;
+  /** Serve mode: exports are noted there, so that only they may be replaced later (paths.ts). */
+  exports?: KnownExports;
   /** Who labels, kept in the label history (default: this account's user name). */
   author?: string;
 }
@@ -59,18 +62,14 @@ export function defaultExportPath(projectPath: string, opts: { format: ExportFor
 
 export type Handlers = { [K in CallName]: (request: CallRequest<K>) => Promise<CallResponse<K>> };
 
-/** Paths typed into a field may start with ~ like in a shell. */
-function userPath(p: string): string {
-  if (p === '~') return os.homedir();
-  if (p.startsWith('~/') || p.startsWith(`~${path.sep}`)) return path.join(os.homedir(), p.slice(2));
-  return path.resolve(p);
-}
-
 function unsupported(what: string): never {
   throw new ApiError('unsupported', `${what} is only available in the desktop app; type a path instead`);
 }
 
-/** Every call of the contract, implemented once over the core; both transports call these. */
+/**
+ * Every call of the contract, implemented once over the core; both transports call these. Paths in
+ * requests arrive absolute and already passed the transport's path policy (validate.ts, dispatch.ts).
+ */
 export function createHandlers(ctx: HandlerContext): Handlers {
   const { session, recent } = ctx;
   const author = ctx.author ?? defaultAuthor();
@@ -84,8 +83,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'projects.recent': async () => recent.list(),
 
-    'project.open': async ({ path: file, create }) => {
-      const abs = userPath(file);
+    'project.open': async ({ path: abs, create }) => {
       // SQLite's own message for this would be an internal error; say it plainly instead.
       if (create && !fs.existsSync(path.dirname(abs))) throw new RosasError('not-found', `the folder ${path.dirname(abs)} does not exist`);
       const p = session.open(abs, create ?? false);
@@ -100,12 +98,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'project.info': async () => info(),
 
-    'import.preview': async ({ file, format }) => previewFile(userPath(file), { format, records: 20 }),
+    'import.preview': async ({ file, format }) => previewFile(file, { format, records: 20 }),
 
     'import.start': async ({ files, options }) => {
-      const abs = files.map(userPath);
-      for (const f of abs) if (!fs.existsSync(f)) throw new RosasError('not-found', 'no such file', { file: f });
-      return { jobId: session.startImport(abs, options) };
+      for (const f of files) if (!fs.existsSync(f)) throw new RosasError('not-found', 'no such file', { file: f });
+      return { jobId: session.startImport(files, options) };
     },
 
     'job.cancel': async ({ jobId }) => {
@@ -180,7 +177,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const fallback = defaultExportPath(project.path, { format, onlyLabeled, round: n });
       let out: string;
       if (wanted !== undefined) {
-        out = userPath(wanted);
+        out = wanted;
         if (!overwrite && fs.existsSync(out) && !fs.statSync(out).isDirectory()) {
           throw new ApiError('exists', `${out} exists already; choose another name or replace it`);
         }
@@ -192,6 +189,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         out = fallback;
       }
       const r = await exportRecords(project.db, { out, format, onlyLabeled, ...(n !== null ? { round: n } : {}) });
+      // The file is written whatever happens here; failing to note it only means it cannot be replaced later.
+      await ctx.exports?.remember(r.file).catch((err: unknown) => consoleLogger(`could not note the export ${r.file}`, err));
       return { file: r.file, format: r.format, records: r.records, round: r.round };
     },
   };

@@ -5,7 +5,8 @@ import { LABELS, type Label } from '../core/labels/labels';
 import { ROUND_STOPPINGS, TRAIN_METHODS, type RoundStopping, type TrainMethod } from '../core/rounds/train-round';
 import { ApiError } from './api-error';
 import { isCallName } from './calls';
-import type { CallName, CallRequest, FieldFilter, ImportOptions, LabelFilter, ReviewFilter } from './contract';
+import type { CallName, CallRequest, FieldFilter, ImportOptions, LabelFilter, PathKind, ReviewFilter } from './contract';
+import { userPath, type PathUse } from './paths';
 
 /**
  * Every request is checked here before a handler sees it: a page (or a compromised renderer) can
@@ -13,8 +14,12 @@ import type { CallName, CallRequest, FieldFilter, ImportOptions, LabelFilter, Re
  * shows up at once instead of silently doing the default.
  */
 
-/** Turns unknown input into T or throws a message naming where in the payload it failed. */
-type Check<T> = (value: unknown, at: string) => T;
+/**
+ * Turns unknown input into T or throws a message naming where in the payload it failed. `paths`
+ * collects the request's file paths for the path policy (dispatch.ts); it is not optional so that
+ * a combinator that forgot to pass it on fails to compile instead of letting paths go unchecked.
+ */
+type Check<T> = (value: unknown, at: string, paths: PathUse[]) => T;
 
 const MAX_STRING = 4096;
 const MAX_FILES = 1000;
@@ -63,16 +68,16 @@ const oneOf =
 
 const nullable =
   <T>(check: Check<T>): Check<T | null> =>
-  (v, at) =>
-    v === null ? null : check(v, at);
+  (v, at, paths) =>
+    v === null ? null : check(v, at, paths);
 
 const list =
   <T>(item: Check<T>, opts: { min?: number; max: number }): Check<T[]> =>
-  (v, at) => {
+  (v, at, paths) => {
     if (!Array.isArray(v)) fail(at, `must be a list, got ${describe(v)}`);
     if (v.length < (opts.min ?? 0)) fail(at, `must have at least ${opts.min} item(s)`);
     if (v.length > opts.max) fail(at, `must have at most ${opts.max} items`);
-    return v.map((x, i) => item(x, `${at}[${i}]`));
+    return v.map((x, i) => item(x, `${at}[${i}]`, paths));
   };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -83,15 +88,15 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 const record =
   <T>(value: Check<T>, maxKeys: number): Check<Record<string, T>> =>
-  (v, at) => {
+  (v, at, paths) => {
     if (!isPlainObject(v)) fail(at, `must be an object, got ${describe(v)}`);
     const keys = Object.keys(v);
     if (keys.length > maxKeys) fail(at, `must have at most ${maxKeys} keys`);
     // A null-prototype copy: a key named __proto__ stays a key.
     const out = Object.create(null) as Record<string, T>;
     for (const k of keys) {
-      str({ nonEmpty: true, max: 256 })(k, `${at} key`);
-      out[k] = value(v[k], `${at}.${k}`);
+      str({ nonEmpty: true, max: 256 })(k, `${at} key`, paths);
+      out[k] = value(v[k], `${at}.${k}`, paths);
     }
     return out;
   };
@@ -99,7 +104,7 @@ const record =
 type Shape<T> = { [K in keyof T]-?: Check<T[K]> };
 
 /** Marks a key of an object shape as one that may be left out. */
-const opt = <T>(check: Check<T>): Check<T | undefined> => Object.assign((v: unknown, at: string) => check(v, at), { optional: true });
+const opt = <T>(check: Check<T>): Check<T | undefined> => Object.assign((v: unknown, at: string, paths: PathUse[]) => check(v, at, paths), { optional: true });
 
 function isOptional(check: Check<unknown>): boolean {
   return (check as { optional?: boolean }).optional === true;
@@ -107,7 +112,7 @@ function isOptional(check: Check<unknown>): boolean {
 
 /** A strict object: every key of the shape checked, keys outside it refused. */
 function obj<T extends object>(shape: Shape<T>): Check<T> {
-  return (v, at) => {
+  return (v, at, paths) => {
     if (!isPlainObject(v)) fail(at, `must be an object, got ${describe(v)}`);
     for (const k of Object.keys(v)) if (!Object.hasOwn(shape, k)) fail(at, `has an unknown key "${k.slice(0, 100)}"`);
     const out: Record<string, unknown> = {};
@@ -117,23 +122,33 @@ function obj<T extends object>(shape: Shape<T>): Check<T> {
         if (isOptional(check)) continue;
         fail(at, `is missing "${k}"`);
       }
-      out[k] = check(v[k], `${at}.${k}`);
+      out[k] = check(v[k], `${at}.${k}`, paths);
     }
     return out as T;
   };
 }
 
-const empty: Check<Record<string, never>> = (v, at) => {
+const empty: Check<Record<string, never>> = (v, at, paths) => {
   // Transports may send nothing at all for a call without arguments.
   if (v === undefined || v === null) return {};
-  return obj<Record<string, never>>({})(v, at);
+  return obj<Record<string, never>>({})(v, at, paths);
 };
 
-const path = str({ nonEmpty: true });
+/**
+ * A file path, made absolute here (~ expanded) so that the path policy checks exactly the path the
+ * handler will use, and noted with its kind for that policy.
+ */
+const pathOf =
+  (kind: PathKind): Check<string> =>
+  (v, at, paths) => {
+    const p = userPath(str({ nonEmpty: true })(v, at, paths));
+    paths.push({ kind, path: p, at });
+    return p;
+  };
 const role = oneOf<Role>(ROLES, 'role');
 const format = oneOf<FormatName>(FORMATS, 'format');
-const scalar: Check<string | number | boolean> = (v, at) =>
-  typeof v === 'string' ? str()(v, at) : typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'boolean' ? v : fail(at, `must be a string, number or boolean, got ${describe(v)}`);
+const scalar: Check<string | number | boolean> = (v, at, paths) =>
+  typeof v === 'string' ? str()(v, at, paths) : typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'boolean' ? v : fail(at, `must be a string, number or boolean, got ${describe(v)}`);
 
 const importOptions = obj<ImportOptions>({
   format: opt(format),
@@ -166,11 +181,11 @@ type Req<K extends CallName> = CallRequest<K>;
 export const validators: { [K in CallName]: Check<CallRequest<K>> } = {
   'app.info': empty,
   'projects.recent': empty,
-  'project.open': obj<Req<'project.open'>>({ path, create: opt(bool) }),
+  'project.open': obj<Req<'project.open'>>({ path: pathOf('project'), create: opt(bool) }),
   'project.close': empty,
   'project.info': empty,
-  'import.preview': obj<Req<'import.preview'>>({ file: path, format: opt(format) }),
-  'import.start': obj<Req<'import.start'>>({ files: list(path, { min: 1, max: MAX_FILES }), options: importOptions }),
+  'import.preview': obj<Req<'import.preview'>>({ file: pathOf('read'), format: opt(format) }),
+  'import.start': obj<Req<'import.start'>>({ files: list(pathOf('read'), { min: 1, max: MAX_FILES }), options: importOptions }),
   'job.cancel': obj<Req<'job.cancel'>>({ jobId: str({ nonEmpty: true, max: 100 }) }),
   'jobs.list': empty,
   'fields.setRole': obj<Req<'fields.setRole'>>({ name: str({ nonEmpty: true, max: 256 }), role: nullable(role) }),
@@ -207,17 +222,18 @@ export const validators: { [K in CallName]: Check<CallRequest<K>> } = {
   'export.run': obj<Req<'export.run'>>({
     format: oneOf<ExportFormat>(EXPORT_FORMATS, 'export format'),
     onlyLabeled: bool,
-    path: opt(path),
+    path: opt(pathOf('write')),
     round: opt(round),
     overwrite: opt(bool),
   }),
 };
 
-/** Checks a call name and its payload; returns the payload as the handler will see it. */
-export function validateRequest(call: unknown, payload: unknown): { call: CallName; request: CallRequest<CallName> } {
+/** Checks a call name and its payload; returns the payload as the handler will see it, and its file paths. */
+export function validateRequest(call: unknown, payload: unknown): { call: CallName; request: CallRequest<CallName>; paths: PathUse[] } {
   if (!isCallName(call)) {
     throw new ApiError('unknown-call', `unknown call ${JSON.stringify(typeof call === 'string' ? call.slice(0, 100) : call)}`);
   }
-  const request = (validators[call] as Check<CallRequest<CallName>>)(payload, call);
-  return { call, request };
+  const paths: PathUse[] = [];
+  const request = (validators[call] as Check<CallRequest<CallName>>)(payload, call, paths);
+  return { call, request, paths };
 }

@@ -7,6 +7,8 @@ import { CALL_NAMES } from '../api/calls';
 import type { EventName, EventPayload } from '../api/contract';
 import { dispatch } from '../api/dispatch';
 import { createHandlers, type Dialogs, type Handlers } from '../api/handlers';
+import { grantingDialogs, PathGrants } from '../api/path-grants';
+import { desktopPolicy, type PathPolicy } from '../api/paths';
 import { RecentProjects } from '../api/recent';
 import { Session } from '../api/session';
 import { findUp } from '../core/util/find-up';
@@ -29,6 +31,8 @@ interface WindowContext {
   win: BrowserWindow;
   session: Session;
   handlers: Handlers;
+  /** Paths of requests must have been chosen in this window's dialogs (or be recent projects). */
+  paths: PathPolicy;
   /** Set once the analyst agreed to close (or nothing was running). */
   closing: boolean;
 }
@@ -77,9 +81,20 @@ function lockDownSession(): void {
   });
 }
 
+/**
+ * The page is one document that never navigates: no frame may leave it, open a window or embed a
+ * webview. will-navigate covers the main frame only; will-frame-navigate covers subframes too.
+ */
 app.on('web-contents-created', (_event, contents) => {
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.setWindowOpenHandler(({ url }) => {
+    log(`blocked a new window for ${url.slice(0, 200)}`);
+    return { action: 'deny' };
+  });
   contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-frame-navigate', (event) => {
+    log(`blocked a navigation to ${event.url.slice(0, 200)}`);
+    event.preventDefault();
+  });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
@@ -97,7 +112,7 @@ function registerCalls(): void {
     ipcMain.handle(call, (event, payload: unknown) => {
       const ctx = contextOf(event);
       if (!ctx) return { ok: false, error: { code: 'forbidden', message: 'not a RoSAS Workbench window' } };
-      return dispatch(ctx.handlers, call, payload, log);
+      return dispatch(ctx.handlers, call, payload, log, ctx.paths);
     });
   }
 }
@@ -152,8 +167,11 @@ function createWindow(): BrowserWindow {
     if (!win.isDestroyed()) win.webContents.send(`event:${event}`, payload);
   };
   const session = new Session({ emit, purpose: 'RoSAS Workbench', log });
-  const base = createHandlers({ mode: 'desktop', session, recent: new RecentProjects(app.getPath('userData')), dialogs: nativeDialogs(win) });
-  const ctx: WindowContext = { win, session, closing: false, handlers: { ...base, 'project.open': (req) => openHere(ctx, base, req) } };
+  const recent = new RecentProjects(app.getPath('userData'));
+  // Per window: a file chosen in one window's dialog is not thereby open to another window's page.
+  const grants = new PathGrants(recent);
+  const base = createHandlers({ mode: 'desktop', session, recent, dialogs: grantingDialogs(nativeDialogs(win), grants) });
+  const ctx: WindowContext = { win, session, closing: false, paths: desktopPolicy(grants), handlers: { ...base, 'project.open': (req) => openHere(ctx, base, req) } };
   contexts.set(win.id, ctx);
 
   win.once('ready-to-show', () => win.show());

@@ -1,6 +1,8 @@
 import { consoleLogger, type Logger } from '../api/api-error';
 import { dispatch } from '../api/dispatch';
 import { createHandlers } from '../api/handlers';
+import { KnownExports } from '../api/known-exports';
+import { servePolicy } from '../api/paths';
 import { RecentProjects } from '../api/recent';
 import { Session, type Emit } from '../api/session';
 import { startServer, type LocalServer } from './server';
@@ -29,14 +31,16 @@ export async function startServeApp(opts: ServeOptions): Promise<ServeApp> {
   let broadcast: Emit = () => {};
   const session = new Session({ emit: (event, payload) => broadcast(event, payload), purpose: 'rosas serve', log });
   const recent = new RecentProjects(opts.configDir);
-  const handlers = createHandlers({ mode: 'serve', session, recent });
+  const exports = new KnownExports(opts.configDir);
+  const handlers = createHandlers({ mode: 'serve', session, recent, exports });
+  const paths = servePolicy(exports);
   if (opts.project) {
     const p = session.open(opts.project, true);
     recent.add(p.path);
   }
   let server: LocalServer;
   try {
-    server = await startServer({ port: opts.port, staticDir: opts.staticDir, token: opts.token, log, dispatch: (call, payload) => dispatch(handlers, call, payload, log) });
+    server = await startServer({ port: opts.port, staticDir: opts.staticDir, token: opts.token, log, dispatch: (call, payload) => dispatch(handlers, call, payload, log, paths) });
   } catch (err) {
     await session.close();
     throw err;

@@ -48,6 +48,8 @@ function statusOf(code: ApiErrorCode): number {
       return 409;
     case 'unsupported':
       return 501;
+    case 'path-refused':
+      return 403;
     case 'internal':
       return 500;
     default:

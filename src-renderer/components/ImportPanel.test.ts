@@ -18,8 +18,14 @@ function setup(desktop = false) {
 
 describe('ImportPanel', () => {
   it('has a path field in serve mode and a file dialog button on the desktop', () => {
-    expect(setup(false).queryByRole('button', { name: 'Choose files…' })).toBeNull();
-    expect(setup(true).getAllByRole('button', { name: 'Choose files…' })).toHaveLength(1);
+    const serve = setup(false);
+    expect(serve.queryByRole('button', { name: 'Choose files…' })).toBeNull();
+    expect(serve.getByLabelText('Log file path')).toBeTruthy();
+    cleanup();
+    // The desktop app reads only files chosen in its dialog: no field to type a path into.
+    const desktop = setup(true);
+    expect(desktop.getAllByRole('button', { name: 'Choose files…' })).toHaveLength(1);
+    expect(desktop.queryByLabelText('Log file path')).toBeNull();
   });
 
   it('previews a typed path, marks the ground-truth column and starts the import', async () => {
@@ -49,8 +55,11 @@ describe('ImportPanel', () => {
     flushSync();
     expect(getByRole('progressbar').getAttribute('aria-valuenow')).toBe('50');
     expect(getByText(/1,234 records/)).toBeTruthy();
-    api.emit('job.finished', { jobId: 'j', kind: 'import', result: { imported: [summary({ sourceId: 4, quarantined: 3 })], failed: [], cancelled: false } });
+    const lines = { read: 2006, inRecords: 2000, inQuarantine: 3, header: 1, blank: 2, structure: 0 };
+    api.emit('job.finished', { jobId: 'j', kind: 'import', result: { imported: [summary({ sourceId: 4, quarantined: 3, lines })], failed: [], cancelled: false } });
     flushSync();
+    // Every line of the file is accounted for in the summary.
+    expect(getByText('2,006 lines: 2,000 in records, 3 quarantined, 1 header, 2 blank')).toBeTruthy();
     await fireEvent.click(getByRole('button', { name: 'View quarantined lines' }));
     expect(shown).toEqual([4]);
   });

@@ -240,6 +240,15 @@ test('exports the findings as CSV and NDJSON, with their labels and notes', asyn
   await page.getByRole('button', { name: 'Replace the file' }).click();
   await expect(page.getByText(`Exported 9 records to ${csv}`)).toBeVisible();
 
+  // A file that is not one of the app's exports is never replaced, and replacing is not offered.
+  const mine = path.join(home(), 'exports', 'my-notes.csv');
+  fs.writeFileSync(mine, 'my own notes\n');
+  await page.getByLabel('File', { exact: true }).fill(mine);
+  await page.getByRole('button', { name: 'Export', exact: true }).and(page.locator('button[type="submit"]')).click();
+  await expect(page.getByRole('alert')).toContainText(`refused to replace ${mine}: it is not an export written by RoSAS Workbench`);
+  await expect(page.getByRole('button', { name: 'Replace the file' })).toHaveCount(0);
+  expect(fs.readFileSync(mine, 'utf8')).toBe('my own notes\n');
+
   // NDJSON beside the project (no path given).
   await page.getByLabel('File', { exact: true }).fill('');
   await page.getByRole('radio', { name: /NDJSON/ }).check();

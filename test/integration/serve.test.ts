@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -106,7 +107,7 @@ describe('rosas serve', () => {
     expect(index.status).toBe(200);
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(index.headers['content-security-policy']).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     );
     expect(index.headers['x-content-type-options']).toBe('nosniff');
     expect((await request('/assets/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
@@ -188,5 +189,40 @@ describe('rosas serve', () => {
     expect((await api('export.run', { format: 'csv', onlyLabeled: true, path: path.join(dir, 'none', 'x.csv') })).status).toBe(422);
     const record = JSON.parse((await api('record.get', { id })).body);
     expect(record.value).toMatchObject({ id, label: 'anomaly', note: '<script>x</script>', history: [expect.objectContaining({ label: 'anomaly', previous: null })] });
+  });
+
+  it('replaces only its own unchanged exports, and opens no special file', async () => {
+    // The project of the tests before is open, with a labeled record.
+    const refused = async (call: string, body: unknown, message: string) => {
+      const r = await api(call, body);
+      expect(r.status, message).toBe(403);
+      expect(JSON.parse(r.body).error, message).toEqual({ code: 'path-refused', message });
+    };
+    const mine = path.join(dir, 'notes.txt');
+    fs.writeFileSync(mine, 'my own notes\n');
+    await refused('export.run', { format: 'csv', onlyLabeled: true, path: mine, overwrite: true }, `refused to replace ${mine}: it is not an export written by RoSAS Workbench, or it changed since; choose another file name`);
+    await refused('export.run', { format: 'csv', onlyLabeled: true, path: mine }, `refused to replace ${mine}: it is not an export written by RoSAS Workbench, or it changed since; choose another file name`);
+    expect(fs.readFileSync(mine, 'utf8')).toBe('my own notes\n');
+
+    const out = path.join(dir, 'findings.csv');
+    expect((await api('export.run', { format: 'csv', onlyLabeled: true, path: out })).status).toBe(200);
+    const again = await api('export.run', { format: 'csv', onlyLabeled: true, path: out });
+    expect(JSON.parse(again.body).error.code).toBe('exists');
+    expect((await api('export.run', { format: 'csv', onlyLabeled: true, path: out, overwrite: true })).status).toBe(200);
+    // Edited by the analyst since: theirs now.
+    fs.appendFileSync(out, 'my remark\n');
+    await refused('export.run', { format: 'csv', onlyLabeled: true, path: out, overwrite: true }, `refused to replace ${out}: it is not an export written by RoSAS Workbench, or it changed since; choose another file name`);
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/my remark\n$/);
+
+    // Reading what the analyst types is what serve mode is for; special files are refused, a FIFO without waiting on it.
+    expect((await api('import.preview', { file: samplePath('zeek-tsv/ctu-normal-40-day1.conn.log.labeled') })).status).toBe(200);
+    const fifo = path.join(dir, 'pipe.log');
+    execFileSync('mkfifo', [fifo]);
+    await refused('import.preview', { file: fifo }, `not a regular file: ${fifo} is a named pipe (FIFO)`);
+    await refused('import.start', { files: [fifo], options: {} }, `not a regular file: ${fifo} is a named pipe (FIFO)`);
+    await refused('project.open', { path: fifo }, `not a regular file: ${fifo} is a named pipe (FIFO)`);
+    await refused('import.preview', { file: '/dev/zero' }, 'not a regular file: /dev/zero is a character device');
+    await refused('import.preview', { file: dir }, `not a regular file: ${dir} is a folder`);
+    await refused('export.run', { format: 'csv', onlyLabeled: true, path: '/dev/null', overwrite: true }, 'not a regular file: /dev/null is a character device');
   });
 });

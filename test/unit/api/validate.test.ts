@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-main/api/api-error';
 import { validateRequest } from '../../../src-main/api/validate';
@@ -120,5 +122,25 @@ describe('validateRequest', () => {
     rejects('export.run', { format: 'xlsx', onlyLabeled: true }, /must be a known export format/);
     rejects('export.run', { format: 'csv' }, /missing "onlyLabeled"/);
     rejects('export.run', { format: 'csv', onlyLabeled: true, path: '' }, /must not be empty/);
+  });
+
+  it('finds every file path of a request, absolute, with its kind and place, for the path policy', () => {
+    const home = os.homedir();
+    expect(validateRequest('project.open', { path: '~/cases/a.rosas' })).toMatchObject({
+      request: { path: path.join(home, 'cases/a.rosas') },
+      paths: [{ kind: 'project', path: path.join(home, 'cases/a.rosas'), at: 'project.open.path' }],
+    });
+    expect(validateRequest('import.preview', { file: 'rel/x.log' }).paths).toEqual([{ kind: 'read', path: path.resolve('rel/x.log'), at: 'import.preview.file' }]);
+    expect(validateRequest('import.start', { files: ['/a.log', '/b/../c.log'], options: {} }).paths).toEqual([
+      { kind: 'read', path: '/a.log', at: 'import.start.files[0]' },
+      { kind: 'read', path: '/c.log', at: 'import.start.files[1]' },
+    ]);
+    const exp = validateRequest('export.run', { format: 'csv', onlyLabeled: true, path: '~/out.csv', overwrite: true });
+    expect(exp.request).toMatchObject({ path: path.join(home, 'out.csv') });
+    expect(exp.paths).toEqual([{ kind: 'write', path: path.join(home, 'out.csv'), at: 'export.run.path' }]);
+    // Strings that are not paths are not collected.
+    expect(validateRequest('export.run', { format: 'csv', onlyLabeled: true }).paths).toEqual([]);
+    expect(validateRequest('labels.set', { ids: [1], label: 'normal', note: '/etc/passwd' }).paths).toEqual([]);
+    expect(validateRequest('import.start', { files: ['/a.log'], options: { labelColumn: '/x', formatOptions: { p: '/y' } } }).paths).toHaveLength(1);
   });
 });
