@@ -5,9 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, schemaVersion, type Migration } from '../../../src-main/core/project/migrate';
 import { openProject } from '../../../src-main/core/project/project';
 import { RosasError } from '../../../src-main/core/errors';
-import { tempDir } from '../../helpers/samples';
+import { REPO, tempDir } from '../../helpers/samples';
 
 describe('migrations', () => {
+  it('each have a test of their own in test/unit/project/migrations/ (same name, .test.ts)', () => {
+    const dir = path.join(REPO, 'test', 'unit', 'project', 'migrations');
+    const missing = loadMigrations()
+      .map((m) => `${String(m.version).padStart(4, '0')}-${m.name}.test.ts`)
+      .filter((f) => !fs.existsSync(path.join(dir, f)));
+    expect(missing, 'write a test per migration: its tables, constraints and what it does to existing data').toEqual([]);
+  });
+
   it('are numbered 1..n without gaps', () => {
     const ms = loadMigrations();
     expect(ms.length).toBeGreaterThan(0);
@@ -65,19 +73,5 @@ describe('migrations', () => {
     expect((err as RosasError).code).toBe('project-newer');
     expect((err as Error).message).toMatch(/newer version/);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
-  });
-});
-
-describe('0001-initial', () => {
-  it('creates every table the later issues rely on, with foreign keys enforced', () => {
-    const dir = tempDir();
-    const p = openProject(path.join(dir, 'p.rosas'), { create: true });
-    const tables = (p.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
-    for (const t of ['sources', 'records', 'quarantine', 'fields', 'source_fields', 'feature_specs', 'labels', 'label_history', 'rounds', 'round_labels', 'models', 'scores', 'meta']) {
-      expect(tables).toContain(t);
-    }
-    expect(() => p.db.prepare("INSERT INTO records (source_id, line, raw, fields) VALUES (99, 1, 'x', '[]')").run()).toThrow(/FOREIGN KEY/);
-    expect(p.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    p.close();
   });
 });
