@@ -14,7 +14,7 @@ async function table(total: number, opts: { columns?: (id: number) => Record<str
   const api = new FakeApi();
   reviewBackend(api, total, opts);
   const review = new ReviewState(api);
-  review.columns = ['id.orig_h', 'proto'];
+  review.ranking.columns = ['id.orig_h', 'proto'];
   await review.load();
   const r = render(ReviewTable, { review, height: 334, roles: new Map([['id.orig_h', 'ip']]) });
   await flush();
@@ -46,19 +46,19 @@ describe('ReviewTable', () => {
     const drawn = rows(container).map((r) => Number(r.getAttribute('data-index')));
     expect(drawn).toContain(700_000);
     expect(drawn.length).toBeLessThan(30);
-    expect(review.cachedPages).toBeLessThanOrEqual(3);
+    expect(review.ranking.cachedPages).toBeLessThanOrEqual(3);
     expect(container.querySelector('#review-row-700000')?.textContent).toContain('700,001');
   });
 
   it('moves the cursor on click, toggles with Ctrl and the checkbox, selects a range with Shift', async () => {
     const { container, review } = await table(100);
     await fireEvent.click(rows(container)[3]!);
-    expect(review.cursor).toBe(3);
+    expect(review.ranking.cursor).toBe(3);
     await fireEvent.click(rows(container)[5]!, { shiftKey: true });
     await flush();
-    expect([...review.selection].sort()).toEqual([1004, 1005, 1006]);
+    expect([...review.selection.ids].sort()).toEqual([1004, 1005, 1006]);
     await fireEvent.click(rows(container)[4]!.querySelector('input[type="checkbox"]')!);
-    expect([...review.selection].sort()).toEqual([1004, 1006]);
+    expect([...review.selection.ids].sort()).toEqual([1004, 1006]);
     await tick();
     const boxes = rows(container).slice(3, 6).map((r) => (r.querySelector('input[type="checkbox"]') as HTMLInputElement).checked);
     expect(boxes).toEqual([true, false, true]);

@@ -132,7 +132,7 @@ describe('field names that are keys of Object.prototype stay plain names', () =>
     const api = new FakeApi();
     reviewBackend(api, 3, { columns: () => JSON.parse('{"__proto__":"p","when":1700000000}') });
     const review = new ReviewState(api);
-    review.columns = [...NAMES, 'when'];
+    review.ranking.columns = [...NAMES, 'when'];
     await review.load();
     const { container } = render(ReviewTable, { review, height: 334, roles: new Map([['when', 'timestamp']]) });
     await new Promise((r) => setTimeout(r, 0));

@@ -9,6 +9,7 @@ import type {
   TrainRoundProgress,
   TrainRoundResult,
 } from '../../src-main/api/contract';
+import { MAX_EPOCHS } from '../../src-shared/limits';
 import type { Api } from './api';
 import { messageOf } from './app-state.svelte';
 import { JobFollower, type JobFinishedOf, type JobProgressOf } from './job-follower.svelte';
@@ -116,7 +117,7 @@ export class RoundsState {
     const t = this.epochsInput.trim();
     if (!t) return undefined;
     const n = Number(t);
-    return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : null;
+    return Number.isInteger(n) && n >= 1 && n <= MAX_EPOCHS ? n : null;
   }
 
   async refresh(): Promise<void> {

@@ -23,7 +23,7 @@ async function setup(opts: { importing?: boolean } = {}) {
   const review = new ReviewState(api);
   const rounds = new RoundsState(api);
   rounds.rounds = [roundSummary(1), roundSummary(2)];
-  review.columns = ['id.orig_h', 'proto'];
+  review.ranking.columns = ['id.orig_h', 'proto'];
   await review.load();
   const p = project({
     records: 500,
@@ -48,7 +48,7 @@ describe('Review screen keyboard', () => {
     await press('j');
     await press('j');
     await press('k');
-    expect(review.cursor).toBe(1);
+    expect(review.ranking.cursor).toBe(1);
     await press('a');
     await press('n');
     await press('u');
@@ -57,7 +57,7 @@ describe('Review screen keyboard', () => {
       { ids: [1003], label: 'normal' },
       { ids: [1004], label: 'unsure' },
     ]);
-    expect(review.cursor).toBe(4);
+    expect(review.ranking.cursor).toBe(4);
     const grid = screen.getByRole('grid');
     expect(within(grid).getAllByText('anomaly')).toHaveLength(1);
     await press('ArrowUp');
@@ -119,7 +119,7 @@ describe('Review screen keyboard', () => {
     await fireEvent.input(value, { target: { value: 'udp' } });
     await fireEvent.submit(value.form!);
     await flush();
-    expect(review.filter).toEqual({ label: 'none', fields: [{ field: 'proto', op: 'contains', value: 'udp' }] });
+    expect(review.ranking.filter).toEqual({ label: 'none', fields: [{ field: 'proto', op: 'contains', value: 'udp' }] });
     expect(api.requestsOf('review.page').at(-1)).toMatchObject({ filter: { fields: [{ field: 'proto', op: 'contains', value: 'udp' }] }, offset: 0 });
     await press('Escape');
     expect(document.activeElement?.getAttribute('role')).toBe('grid');
