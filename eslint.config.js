@@ -3,6 +3,7 @@
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import svelteParser from 'svelte-eslint-parser';
+import { codeLayering } from './eslint-rules/code-layering.js';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'zlib', 'net', 'http', 'url', 'stream'];
 
@@ -52,6 +53,12 @@ export default tseslint.config(
     },
   },
   ...layers.map(({ files, patterns }) => ({ files, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } })),
+  {
+    // Inside core, folders are layers: each imports only the ones below it (eslint-rules/core-layers.js).
+    files: ['src-main/core/**/*.ts'],
+    plugins: { local: { rules: { 'code-layering': codeLayering } } },
+    rules: { 'local/code-layering': 'error' },
+  },
   {
     // The contract is shared with the renderer: types only, so it can never pull Node code along.
     files: ['src-main/api/contract.ts'],
