@@ -1,11 +1,14 @@
-// Bundles the main-process code (CLI, job worker, serve, Electron main and preload, benchmarks)
-// into dist-main/. Native and heavyweight packages stay external and load from node_modules.
+// Bundles the main-process code (CLI, the job, member and parse workers, serve, Electron main and
+// preload, benchmarks) into dist-main/. Native and heavyweight packages stay external and load
+// from node_modules (see main-bundle-options.mjs).
 import { build } from 'esbuild';
 import fs from 'node:fs';
+import { mainBundleOptions } from './main-bundle-options.mjs';
 
 const entries = {
   cli: 'src-main/cli/main.ts',
   'job-worker': 'src-main/core/jobs/job-worker.ts',
+  'member-worker': 'src-main/core/model/rosas/member-worker.ts',
   'parse-worker': 'src-main/core/ingest/parse-worker.ts',
   'electron-main': 'src-main/electron/main.ts',
   'bench-import': 'test/bench/bench-import.ts',
@@ -14,32 +17,12 @@ const entries = {
 };
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => fs.existsSync(file)));
 
-// TensorFlow.js core and its wasm/cpu backends are bundled from their ES builds (see
-// src-main/core/model/tf-bundled.ts); the optional native backends stay in node_modules.
-const external = ['better-sqlite3', 'electron', 'ws', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'echarts'];
-
 await build({
+  ...mainBundleOptions,
   entryPoints: present,
   outdir: 'dist-main',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
   sourcemap: 'linked',
-  external,
-  mainFields: ['module', 'main'],
   logLevel: 'warning',
-  // Bundled CommonJS dependencies may call require() or read __dirname; give the ESM output both.
-  banner: {
-    js: [
-      "import { createRequire as __rosasCreateRequire } from 'node:module';",
-      "import { fileURLToPath as __rosasFileURLToPath } from 'node:url';",
-      "import __rosasPath from 'node:path';",
-      'const require = __rosasCreateRequire(import.meta.url);',
-      'const __filename = __rosasFileURLToPath(import.meta.url);',
-      'const __dirname = __rosasPath.dirname(__filename);',
-    ].join(' '),
-  },
 });
 
 if (fs.existsSync('src-main/electron/preload.ts')) {

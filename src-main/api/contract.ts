@@ -8,23 +8,33 @@
 import type { ErrorCode } from '../core/errors';
 import type { ExportFormat } from '../core/export/export';
 import type { Explanation, FieldContribution } from '../core/explain/explain';
-import type { Role } from '../core/features/roles';
+import type { Role } from '../core/fields/role';
+import type { FieldValue } from '../core/fields/values';
 import type { ImportOptions, ImportProgress, ImportSummary, ImportedField } from '../core/ingest/import';
 import type { ImportPreview } from '../core/ingest/preview';
-import type { FieldValue, FormatName } from '../core/ingest/types';
+import type { FormatName } from '../core/ingest/types';
 import type { ImportFilesResult, JobKind, JobTypes } from '../core/jobs/jobs';
 import type { Label, LabelCounts, LabelHistoryRow } from '../core/labels/labels';
 import type { EpochFigures } from '../core/model/rosas/types';
 import type { FieldInfo, ProjectInfo, SourceInfo } from '../core/project/info';
-import type { RoundComparison, RoundInfo, RoundMethod } from '../core/rounds/rounds';
-import type { RoundStopping, TrainMethod, TrainRoundProgress, TrainRoundResult } from '../core/rounds/train-round';
+import type { RecordDetail } from '../core/records/detail';
+import type { FieldFilter, LabelFilter, RecordFilter } from '../core/records/filter';
+import type { RoundComparison } from '../core/rounds/compare';
+import type { DiscoveryCurve, RoundSummary } from '../core/rounds/discovery';
+import type { ScoreHistogram } from '../core/rounds/histogram';
+import type { PrecisionRecall, PrecisionRecallRound } from '../core/rounds/precision-recall';
+import type { RoundInfo, RoundMethod } from '../core/rounds/store';
+import type { RoundStopping, TrainMethod, TrainRoundOptions } from '../core/rounds/train-options';
+import type { TrainRoundProgress, TrainRoundResult } from '../core/rounds/train-round';
 
 export type {
+  DiscoveryCurve,
   EpochFigures,
   ErrorCode,
   Explanation,
   ExportFormat,
   FieldContribution,
+  FieldFilter,
   FieldInfo,
   FieldValue,
   FormatName,
@@ -37,13 +47,19 @@ export type {
   JobKind,
   Label,
   LabelCounts,
+  LabelFilter,
   LabelHistoryRow,
+  PrecisionRecall,
+  PrecisionRecallRound,
   ProjectInfo,
+  RecordDetail,
   Role,
   RoundComparison,
   RoundInfo,
   RoundMethod,
   RoundStopping,
+  RoundSummary,
+  ScoreHistogram,
   SourceInfo,
   TrainMethod,
   TrainRoundProgress,
@@ -139,31 +155,8 @@ export type JobProgress = JobTypes[JobKind]['progress'];
 // ---------------------------------------------------------------------------------------------
 // Review: the ranked records of a round, a page at a time.
 
-/**
- * Which records the review table shows, by their current label:
- * none = not labeled yet (the review queue, the default); any = has a label (anomaly, normal or
- * unsure); anomaly / normal / unsure = has that label; all = every record.
- */
-export type LabelFilter = 'none' | 'any' | 'anomaly' | 'normal' | 'unsure' | 'all';
-
-/** A field's value: eq = the value as text equals (a list: one of its items does); contains = case-insensitive substring. */
-export interface FieldFilter {
-  field: string;
-  op: 'eq' | 'contains';
-  value: string;
-}
-
-export interface ReviewFilter {
-  /** Default 'none': labeled records leave the queue but stay findable with another filter. */
-  label?: LabelFilter;
-  /** Records of one import source. */
-  sourceId?: number;
-  /** Score range of the round, inclusive. */
-  scoreMin?: number;
-  scoreMax?: number;
-  /** All must match. */
-  fields?: FieldFilter[];
-}
+/** Which records the review table shows (records/filter.ts says what each part keeps). */
+export type ReviewFilter = RecordFilter;
 
 export interface ReviewPageRequest {
   /** Default: the newest round. */
@@ -207,31 +200,6 @@ export interface ReviewPage {
   scores: { min: number; max: number };
 }
 
-export interface RecordDetail {
-  id: number;
-  sourceId: number;
-  source: string;
-  line: number;
-  /** Seconds (epoch when the log says so); null when the record has no time. */
-  ts: number | null;
-  /** The record exactly as it came. */
-  raw: string;
-  /** Every field the record has, in the project's field order, with its role. */
-  fields: Array<{ name: string; value: FieldValue; role: Role }>;
-  label: Label | null;
-  note: string | null;
-  labeledBy: string | null;
-  labeledAt: string | null;
-  /** Every change of the label, oldest first. */
-  history: LabelHistoryRow[];
-  /** Ground truth from the import's label column, when there is one. */
-  truth: Label | null;
-  /** In the round asked for (default the newest); null before the first round or for a record it did not score. */
-  round: number | null;
-  score: number | null;
-  rank: number | null;
-}
-
 export interface LabelsSetResult {
   /** Records whose label or note changed (an unchanged one writes no history). */
   changed: number;
@@ -242,72 +210,10 @@ export interface LabelsSetResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rounds and charts.
+// Rounds (their figures and charts are core types, re-exported above).
 
-export interface RoundSummary extends RoundInfo {
-  /** RoSAS epochs trained (the most of any model of an ensemble); null for Isolation Forest. */
-  epochs: number | null;
-  /** RoSAS models whose scores were averaged (1: a single model); null for Isolation Forest. */
-  members: number | null;
-  /**
-   * When the training length was cross-fitted: how the labeled anomalies each model never saw
-   * ranked among held-out unlabeled records (AUC-ROC) at the epoch kept; else null.
-   */
-  hiddenAnomalyAuc: number | null;
-  /** Records labeled while this round's ranking was the newest (see DiscoveryCurve). */
-  reviewed: number;
-  /** Of those, the ones labeled anomaly. */
-  anomaliesFound: number;
-}
-
-export interface TrainRequest {
-  /** RoSAS epochs (default: the engine's). Tests and quick looks use a few. */
-  epochs?: number;
-  seed?: number;
-  /** auto (default): Isolation Forest until a record is labeled anomaly, RoSAS after. */
-  method?: TrainMethod;
-  /** How RoSAS chooses its length when `epochs` is not given (default: the engine's). */
-  stopping?: RoundStopping;
-}
-
-export interface ScoreHistogram {
-  round: number;
-  min: number;
-  max: number;
-  /** bins + 1 edges, ascending. */
-  edges: number[];
-  /** Records per bin, by their current label. */
-  counts: { unlabeled: number[]; anomaly: number[]; normal: number[]; unsure: number[] };
-}
-
-/**
- * Anomalies found against records reviewed: the labeled records in the order they were first
- * labeled (x), and how many of them are labeled anomaly now (y). Each label counts for the round
- * that was the newest when it was given (round 0: before the first round).
- */
-export interface DiscoveryCurve {
-  reviewed: number;
-  found: number;
-  rounds: Array<{ round: number; reviewed: number; found: number; points: Array<[reviewed: number, found: number]> }>;
-}
-
-export interface PrecisionRecallRound {
-  round: number;
-  /** AUC-PR (average precision, as scikit-learn computes it) over every record with ground truth. */
-  averagePrecision: number;
-  /** The same over the records the round was not trained on; null when they hold one class only. */
-  heldOutAveragePrecision: number | null;
-  /** Precision and recall among the top k of the ranking, for k along it. */
-  points: Array<{ k: number; precision: number; recall: number }>;
-}
-
-export interface PrecisionRecall {
-  /** False when no record has ground truth (no label column at import) or it holds one class only. */
-  available: boolean;
-  records: number;
-  anomalies: number;
-  rounds: PrecisionRecallRound[];
-}
+/** What the UI may ask of a training round: the options of rounds/train-options.ts but the simulation's. */
+export type TrainRequest = Omit<TrainRoundOptions, 'normalsAs'>;
 
 // ---------------------------------------------------------------------------------------------
 // Export.

@@ -4,16 +4,19 @@ import path from 'node:path';
 import { RosasError } from '../core/errors';
 import { explainRecord } from '../core/explain/explain';
 import { exportRecords, type ExportFormat } from '../core/export/export';
-import { ROLES } from '../core/features/roles';
+import { setRoleOverride } from '../core/features/field-roles';
+import { ROLES } from '../core/fields/role';
 import { previewFile } from '../core/ingest/preview';
 import { FORMATS } from '../core/ingest/types';
 import { labelCounts, labelsOf, setLabels } from '../core/labels/labels';
-import { setRoleOverride } from '../core/project/fields';
 import { projectInfo } from '../core/project/info';
-import { compareRounds, latestRound, resolveRound } from '../core/rounds/rounds';
+import { compareRounds } from '../core/rounds/compare';
+import { discoveryCurve, roundSummaries } from '../core/rounds/discovery';
+import { scoreHistogram } from '../core/rounds/histogram';
+import { precisionRecall } from '../core/rounds/precision-recall';
+import { optionalRound } from '../core/rounds/store';
 import { APP_VERSION } from '../core/version';
 import { ApiError, consoleLogger } from './api-error';
-import { discoveryCurve, precisionRecall, roundSummaries, scoreHistogram } from './charts';
 import type { AppMode, CallName, CallRequest, CallResponse } from './contract';
 import type { KnownExports } from './known-exports';
 import { listQuarantine } from './quarantine';
@@ -156,14 +159,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'rounds.compare': async ({ a, b, k }) => compareRounds(db(), a, b, k === undefined ? {} : { k }),
 
-    'rounds.train': async ({ epochs, seed, method, stopping }) => ({
-      jobId: session.startTrain({
-        ...(epochs !== undefined ? { epochs } : {}),
-        ...(seed !== undefined ? { seed } : {}),
-        ...(method !== undefined ? { method } : {}),
-        ...(stopping !== undefined ? { stopping } : {}),
-      }),
-    }),
+    // Checked and stripped to the keys given by validate.ts (rounds/train-options.ts).
+    'rounds.train': async (options) => ({ jobId: session.startTrain(options) }),
 
     'charts.scoreHistogram': async ({ round, bins }) => scoreHistogram(db(), { round, bins }),
 
@@ -173,7 +170,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'export.run': async ({ format, onlyLabeled, path: wanted, round, overwrite }) => {
       const project = session.current();
-      const n = round !== undefined ? resolveRound(project.db, round) : latestRound(project.db);
+      const n = optionalRound(project.db, round);
       const fallback = defaultExportPath(project.path, { format, onlyLabeled, round: n });
       let out: string;
       if (wanted !== undefined) {

@@ -5,7 +5,7 @@ import { runJob as runJobInWorker } from '../core/jobs/run-job';
 import type { JobKind, JobTypes } from '../core/jobs/jobs';
 import type { EpochFigures } from '../core/model/rosas/types';
 import { openProject, type Project } from '../core/project/project';
-import type { TrainRoundOptions } from '../core/rounds/train-round';
+import type { TrainRoundOptions } from '../core/rounds/train-options';
 import { ApiError, consoleLogger, toErrorData, type Logger } from './api-error';
 import type { EventName, EventPayload, JobFinishedEvent, JobProgress, JobProgressEvent, RunningJob } from './contract';
 

@@ -1,11 +1,14 @@
 import { EXPORT_FORMATS, type ExportFormat } from '../core/export/export';
-import { ROLES, type Role } from '../core/features/roles';
+import { ROLES, type Role } from '../core/fields/role';
 import { FORMATS, type FormatName } from '../core/ingest/types';
 import { LABELS, type Label } from '../core/labels/labels';
-import { ROUND_STOPPINGS, TRAIN_METHODS, type RoundStopping, type TrainMethod } from '../core/rounds/train-round';
+import { RosasError } from '../core/errors';
+import { LABEL_FILTERS, type FieldFilter, type LabelFilter, type RecordFilter } from '../core/records/filter';
+import { checkTrainOptions } from '../core/rounds/train-options';
+import { MAX_LABEL_IDS } from '../../src-shared/limits';
 import { ApiError } from './api-error';
 import { isCallName } from './calls';
-import type { CallName, CallRequest, FieldFilter, ImportOptions, LabelFilter, PathKind, ReviewFilter } from './contract';
+import type { CallName, CallRequest, ImportOptions, PathKind, TrainRequest } from './contract';
 import { userPath, type PathUse } from './paths';
 
 /**
@@ -24,8 +27,6 @@ type Check<T> = (value: unknown, at: string, paths: PathUse[]) => T;
 const MAX_STRING = 4096;
 const MAX_FILES = 1000;
 const MAX_PAGE = 1000;
-/** Records labeled by one call (a bulk selection); the UI keeps selections under this. */
-export const MAX_LABEL_IDS = 50_000;
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 
 function fail(at: string, what: string): never {
@@ -161,13 +162,12 @@ const importOptions = obj<ImportOptions>({
 
 const id = int(1, MAX_ID);
 const round = int(1, MAX_ID);
-const LABEL_FILTERS: readonly LabelFilter[] = ['none', 'any', 'anomaly', 'normal', 'unsure', 'all'];
 const fieldFilter = obj<FieldFilter>({
   field: str({ nonEmpty: true, max: 256 }),
   op: oneOf<FieldFilter['op']>(['eq', 'contains'], 'operator'),
   value: str({ max: 1024 }),
 });
-const reviewFilter = obj<ReviewFilter>({
+const reviewFilter = obj<RecordFilter>({
   label: opt(oneOf<LabelFilter>(LABEL_FILTERS, 'label filter')),
   sourceId: opt(id),
   scoreMin: opt(num),
@@ -175,6 +175,19 @@ const reviewFilter = obj<ReviewFilter>({
   fields: opt(list(fieldFilter, { max: 8 })),
 });
 const view = str({ nonEmpty: true, max: 100 });
+
+/** Any value: for keys whose values the core checks itself. */
+const anything: Check<unknown> = (v) => v;
+
+/** The keys here (strict, as everywhere); the values by the core's own check, the one rule the CLI keeps too. */
+const trainRequest: Check<TrainRequest> = (v, at, paths) => {
+  const given = obj<Record<keyof TrainRequest, unknown>>({ epochs: opt(anything), seed: opt(anything), method: opt(anything), stopping: opt(anything) })(v, at, paths);
+  try {
+    return checkTrainOptions(given, (option) => `${at}.${option}`) as TrainRequest;
+  } catch (err) {
+    throw err instanceof RosasError ? new ApiError(err.code, err.message) : err;
+  }
+};
 
 type Req<K extends CallName> = CallRequest<K>;
 
@@ -210,12 +223,7 @@ export const validators: { [K in CallName]: Check<CallRequest<K>> } = {
   }),
   'rounds.list': empty,
   'rounds.compare': obj<Req<'rounds.compare'>>({ a: round, b: round, k: opt(int(1, MAX_ID)) }),
-  'rounds.train': obj<Req<'rounds.train'>>({
-    epochs: opt(int(1, 10_000)),
-    seed: opt(int(0, 0xffffffff)),
-    method: opt(oneOf<TrainMethod>(TRAIN_METHODS, 'training method')),
-    stopping: opt(oneOf<RoundStopping>(ROUND_STOPPINGS, 'stopping rule')),
-  }),
+  'rounds.train': trainRequest,
   'charts.scoreHistogram': obj<Req<'charts.scoreHistogram'>>({ round: opt(round), bins: int(2, 200) }),
   'charts.discovery': empty,
   'charts.precisionRecall': empty,

@@ -73,7 +73,7 @@ describe('rosas train / top / label (the JSON contract other tools read)', () =>
     expect(rosas('label', project, 'x', '--as', 'normal').code).toBe(2);
     expect(rosas('train', project, '--method', 'svm').code).toBe(2);
     expect(rosas('train', project, '--epochs', '0').code).toBe(2);
-    expect(rosas('train', project, '--stopping', 'oracle').stderr).toMatch(/--stopping must be one of separation, cross-fit/);
+    expect(rosas('train', project, '--stopping', 'oracle').stderr).toMatch(/--stopping must be a known stopping rule \(separation, cross-fit\)/);
     expect(rosas('top', project, '-n', 'many').code).toBe(2);
     const unknown = rosas('label', project, '3', '99998', '99999', '--as', 'normal', '--json');
     expect(unknown.code).toBe(1);

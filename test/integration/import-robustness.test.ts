@@ -187,8 +187,9 @@ describe('duplicates, label columns, cancel', () => {
 
 describe('roles', () => {
   it('an analyst role change rebuilds the feature spec; a later import does not', async () => {
-    const { latestSpec } = await import('../../src-main/core/features/spec');
-    const { setRoleOverride, listFields } = await import('../../src-main/core/project/fields');
+    const { latestSpec } = await import('../../src-main/core/features/spec-store');
+    const { setRoleOverride } = await import('../../src-main/core/features/field-roles');
+    const { listFields } = await import('../../src-main/core/fields/table');
     const project = newProject();
     await importInto(project, samplePath(CONN), { labelColumn: 'label' });
     const first = latestSpec(project.db)!;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listFields } from '../../src-main/core/fields/table';
 import type { Project } from '../../src-main/core/project/project';
-import { listFields } from '../../src-main/core/project/fields';
 import { importInto, newProject } from '../helpers/project';
 import { samplePath } from '../helpers/samples';
 

@@ -6,9 +6,12 @@ import { importFile } from '../../src-main/core/ingest/import';
 import { runJob } from '../../src-main/core/jobs/run-job';
 import { currentLabels, setLabels, type Label } from '../../src-main/core/labels/labels';
 import { openProject } from '../../src-main/core/project/project';
-import { compareRounds, getRound, listRounds, rankedIds, roundLabels, roundScores, topRecords } from '../../src-main/core/rounds/rounds';
+import { compareRounds } from '../../src-main/core/rounds/compare';
+import { roundSummaries } from '../../src-main/core/rounds/discovery';
+import { rankedIds, roundScores } from '../../src-main/core/rounds/ranking';
+import { getRound, listRounds, roundLabels } from '../../src-main/core/rounds/store';
+import { topRecords } from '../../src-main/core/rounds/top';
 import { trainRound } from '../../src-main/core/rounds/train-round';
-import { roundSummaries } from '../../src-main/api/charts';
 import { projectDigest } from '../helpers/project';
 import { samplePath, tempDir } from '../helpers/samples';
 

@@ -1,17 +1,18 @@
 import { RosasError } from '../../core/errors';
-import { runBench, type BenchProgress } from '../../core/bench/engine';
+import { DEFAULT_RUNS, MODEL_SEED_BASE, runBench, type BenchProgress } from '../../core/bench/engine';
+import { SPLIT_DEFAULTS } from '../../core/bench/make-split';
 import { intOption, listOption, parse } from '../args';
 import { runCancellable } from '../cancellable';
 import { printBlock, printJson, println, printTable } from '../output';
 
 export const usage = `rosas bench <dataset.csv> [--label-column label] [--splits DIR] [--runs N] [--seeds s1,s2] [--epochs E] [--json]
   The RoSAS paper's protocol on a numeric CSV (.csv or .csv.gz): per seed s, a stratified 60/20/20
-  split with 30 labeled anomalies and 2% contamination, RoSAS (model seed 42 + s) trained without
+  split with ${SPLIT_DEFAULTS.labeled} labeled anomalies and ${SPLIT_DEFAULTS.contamination * 100}% contamination, RoSAS (model seed ${MODEL_SEED_BASE} + s) trained without
   the validation split, the test rows scored. Reports AUC-PR (average precision) and AUC-ROC,
   mean ± sample std over the runs, with training and inference speed.
   --label-column C  ground-truth column (default label); every other column is a feature
   --splits DIR      use the split files DIR/seed<s>.json (default: seeded splits made here)
-  --runs N          the first N seeds (default: every split file, or 5)
+  --runs N          the first N seeds (default: every split file, or ${DEFAULT_RUNS})
   --seeds list      exactly these seeds
   --epochs E        RoSAS training epochs (default: the engine's)`;
 

@@ -1,7 +1,7 @@
 import { RosasError } from '../../core/errors';
-import { ROLES, type Role } from '../../core/features/roles';
+import { setRoleOverrides } from '../../core/features/field-roles';
+import { ROLES, type Role } from '../../core/fields/role';
 import { projectInfo } from '../../core/project/info';
-import { setRoleOverrides } from '../../core/project/fields';
 import { openProject } from '../../core/project/project';
 import { parse } from '../args';
 import { printBlock, printJson, println, printTable } from '../output';

@@ -1,7 +1,7 @@
 import { RosasError } from '../../core/errors';
 import { projectInfo } from '../../core/project/info';
 import { openProject } from '../../core/project/project';
-import { listRounds } from '../../core/rounds/rounds';
+import { listRounds } from '../../core/rounds/store';
 import { parse } from '../args';
 import { formatBytes, printBlock, printJson, println, printTable } from '../output';
 
@@ -51,7 +51,7 @@ export async function infoCommand(argv: string[]): Promise<number> {
         ['#', 'method', 'labels (anomaly/normal)', 'records', 'train s', 'backend', 'seed', 'created'],
         ...rounds.map((r) => [
           String(r.round),
-          r.method === 'rosas' ? `rosas (${r.history.length} epochs)` : r.method,
+          r.method === 'rosas' ? `rosas (${r.epochs ?? '?'} epochs)` : r.method,
           `${r.labeledAnomalies}/${r.labeledNormals}`,
           String(r.recordsScored),
           r.trainSeconds.toFixed(1),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { RosasError } from '../../core/errors';
-import { runSimulation, type SimulateProgress } from '../../core/bench/simulate';
+import { runSimulation, SIMULATE_DEFAULTS, type SimulateProgress } from '../../core/bench/simulate';
 import { FORMATS, type FormatName } from '../../core/ingest/types';
 import { intOption, listOption, parse } from '../args';
 import { runCancellable } from '../cancellable';
@@ -11,11 +11,12 @@ export const usage = `rosas simulate <file> --label-column C [--format F] [--nor
   cold start (Isolation Forest), then each round labels the top K unlabeled records from the ground
   truth and retrains (RoSAS once an anomaly is labeled). Prints the discovery curve (true anomalies
   found after each round) next to Isolation Forest without retraining, random order and the ideal.
-  --rounds R          review rounds (default 5)
-  --per-round K       records reviewed per round (default 50)
+  --rounds R          review rounds (default ${SIMULATE_DEFAULTS.rounds})
+  --per-round K       records reviewed per round (default ${SIMULATE_DEFAULTS.perRound})
   --anomaly-rate P    keep every normal record and a seeded sample of the anomalies so that they
-                      make up P of the records (e.g. 0.05); default: the file as it is
-  --seed S            seed of the sample, the random baseline and the rounds (default 42)
+                      make up P of the records (e.g. 0.05), deleting the other anomalies from the
+                      project after the import (the file is not changed); default: all records
+  --seed S            seed of the sample, the random baseline and the rounds (default ${SIMULATE_DEFAULTS.seed})
   --epochs E          RoSAS training epochs, exactly (default: the engine's label-free stopping)
   --normals M         how RoSAS uses records labeled normal: anchors (default), unlabeled, ignored
   --keep-project PATH keep the project there (a new file) instead of deleting it`;
@@ -97,7 +98,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
         return 0;
       }
       println(`${path.basename(r.file)}: ${r.records.toLocaleString('en')} records, ${r.anomalies_total} true anomalies (${(100 * r.anomaly_share).toFixed(1)}%)`);
-      if (r.dropped_anomalies) println(`  ${r.dropped_anomalies} of the file's ${r.file_anomalies} anomalies left out (seeded sample, --anomaly-rate ${r.anomaly_rate})`);
+      if (r.dropped_anomalies) println(`  ${r.dropped_anomalies} of the file's ${r.file_anomalies} anomalies deleted from the project (seeded sample, --anomaly-rate ${r.anomaly_rate})`);
       println(`  ${r.rounds} rounds × ${r.per_round} records reviewed, seed ${r.seed}, RoSAS ${r.epochs === null ? 'label-free stopping' : `${r.epochs} epochs`}, normals as ${r.normals_as}, backend ${r.backend}`);
       println();
       printTable([

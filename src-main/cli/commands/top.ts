@@ -1,6 +1,7 @@
 import { RosasError } from '../../core/errors';
 import { openProject } from '../../core/project/project';
-import { resolveRound, topRecords } from '../../core/rounds/rounds';
+import { resolveRound } from '../../core/rounds/store';
+import { topRecords } from '../../core/rounds/top';
 import { intOption, parse } from '../args';
 import { printBlock, printJson, println, printTable } from '../output';
 

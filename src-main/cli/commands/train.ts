@@ -1,10 +1,16 @@
 import { RosasError } from '../../core/errors';
 import { runJob } from '../../core/jobs/run-job';
+import { DEFAULT_ROSAS_OPTIONS } from '../../core/model/rosas/rosas';
 import { openProject } from '../../core/project/project';
-import { ROUND_STOPPINGS, TRAIN_METHODS, type RoundStopping, type TrainMethod, type TrainRoundProgress } from '../../core/rounds/train-round';
+import { checkTrainOptions, type TrainRoundOptions } from '../../core/rounds/train-options';
+import type { TrainRoundProgress } from '../../core/rounds/train-round';
 import { intOption, parse } from '../args';
 import { runCancellable } from '../cancellable';
 import { printBlock, printJson, println } from '../output';
+import { crossFitMinAnomalies, leastEpochsText } from '../../../src-shared/training';
+
+// The engine's defaults, so the help states the numbers the code uses.
+const ROSAS = DEFAULT_ROSAS_OPTIONS;
 
 export const usage = `rosas train <project> [--seed S] [--epochs N] [--stopping separation|cross-fit] [--method auto|rosas|iforest] [--json]
   Trains a new round on the labels as they are now and scores every record. auto (default):
@@ -12,10 +18,10 @@ export const usage = `rosas train <project> [--seed S] [--epochs N] [--stopping 
   --seed S     seed of every random draw (default 42)
   --epochs N   RoSAS training epochs, exactly (default: the engine's stopping rule)
   --stopping   how RoSAS chooses its length without --epochs: separation (default: stop once the
-               labeled anomalies are separated in embedding space, after at least max(5, 250 / D)
-               epochs for D features) or cross-fit (each of the 3
-               models hides a third of the anomaly labels; keep the epoch where the hidden ones
-               rank best among held-out records; needs 6 labeled anomalies, reports their AUC)`;
+               labeled anomalies are separated in embedding space, after at least ${leastEpochsText(ROSAS)}
+               epochs for D features, at most ${ROSAS.epochs}) or cross-fit (each of the ${ROSAS.ensemble} models hides
+               1/${ROSAS.ensemble} of the anomaly labels; keep the epoch where the hidden ones rank best among
+               held-out records; needs ${crossFitMinAnomalies(ROSAS)} labeled anomalies, reports their AUC)`;
 
 function describe(p: TrainRoundProgress): string {
   const pct = p.total ? Math.floor((100 * p.done) / p.total) : 0;
@@ -32,6 +38,19 @@ function describe(p: TrainRoundProgress): string {
   }
 }
 
+/** The flags as train options, checked by the core's one rule (a bad one is a usage error here). */
+function trainOptions(values: { seed?: string; epochs?: string; method?: string; stopping?: string }): TrainRoundOptions {
+  try {
+    return checkTrainOptions(
+      { seed: intOption('train', 'seed', values.seed), epochs: intOption('train', 'epochs', values.epochs), method: values.method, stopping: values.stopping },
+      (option) => `--${option}`,
+    );
+  } catch (err) {
+    if (err instanceof RosasError && err.code === 'invalid-argument') throw new RosasError('usage', `rosas train: ${err.message}`);
+    throw err;
+  }
+}
+
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('train', argv, {
     seed: { type: 'string' },
@@ -42,13 +61,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (values.help) return printBlock(usage), 0;
   const [projectPath] = positionals;
   if (!projectPath || positionals.length > 1) throw new RosasError('usage', `usage: ${usage.split('\n')[0]}`);
-  const method = values.method as TrainMethod | undefined;
-  if (method !== undefined && !TRAIN_METHODS.includes(method)) throw new RosasError('usage', `rosas train: --method must be one of ${TRAIN_METHODS.join(', ')}, got "${method}"`);
-  const stopping = values.stopping as RoundStopping | undefined;
-  if (stopping !== undefined && !ROUND_STOPPINGS.includes(stopping)) throw new RosasError('usage', `rosas train: --stopping must be one of ${ROUND_STOPPINGS.join(', ')}, got "${stopping}"`);
-  const seed = intOption('train', 'seed', values.seed, 0);
-  if (seed !== undefined && seed > 0xffffffff) throw new RosasError('usage', `rosas train: --seed must be at most ${0xffffffff}`);
-  const epochs = intOption('train', 'epochs', values.epochs, 1);
+  const options = trainOptions(values);
 
   // This process holds the project's writer lock; training runs in a worker thread.
   const project = openProject(projectPath, { purpose: 'rosas train' });
@@ -56,7 +69,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return await runCancellable({
       cancelling: 'cancelling: no round will be saved…',
       cancelled: 'training cancelled: no round was saved; earlier rounds are unchanged',
-      run: (signal, progress) => runJob('train', { project: project.path, options: { seed, epochs, method, stopping } }, { signal, onProgress: (p) => progress(describe(p)) }),
+      run: (signal, progress) => runJob('train', { project: project.path, options }, { signal, onProgress: (p) => progress(describe(p)) }),
       report: (r) => {
         if (values.json) {
           printJson({

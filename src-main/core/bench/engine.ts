@@ -4,8 +4,8 @@
  * matrix as the product trains it — labeled anomalies L as anomalies, the unlabeled rows T and the
  * injected rows as unlabeled, no confirmed normals, and no validation split (an analyst has no
  * labeled validation data, so there is no early stopping) — then the test rows scored.
- * AUC-PR is average precision, as in reference-results.md. The model seed of run s is 42 + s, as
- * the authors' main.py.
+ * AUC-PR is average precision, as in reference-results.md. The model seed of run s is
+ * MODEL_SEED_BASE + s, as in the authors' main.py.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,9 +15,15 @@ import { loadTf } from '../model/backend';
 import { averagePrecision, rocAuc } from '../model/metrics';
 import { rosasOptions, scoreMatrix, trainRosas } from '../model/rosas/rosas';
 import type { RosasOptions, TrainProgress } from '../model/rosas/types';
+import type { TaskControl } from '../util/task';
 import { headerFields, loadDataset, openLines, type Dataset } from './datasets';
 import { makeSplit } from './make-split';
 import { loadSplit, prepareSplit, type Split } from './protocol';
+
+/** The model seed of run s is MODEL_SEED_BASE + s, as in the authors' main.py. */
+export const MODEL_SEED_BASE = 42;
+/** Runs without split files or a seed list: seeds 0 … DEFAULT_RUNS − 1. */
+export const DEFAULT_RUNS = 5;
 
 export interface BenchOptions {
   /** Ground-truth column (default `label`); every other column is a numeric feature. */
@@ -47,13 +53,8 @@ export interface BenchProgress {
   result?: BenchRun;
 }
 
-export interface BenchControl {
-  signal?: AbortSignal;
-  onProgress?: (p: BenchProgress) => void;
-}
-
 export interface BenchRun {
-  /** The split's seed s; the model seed is 42 + s. */
+  /** The split's seed s; the model seed is MODEL_SEED_BASE + s. */
   seed: number;
   model_seed: number;
   auc_pr: number;
@@ -100,7 +101,7 @@ export interface BenchResult {
   /** Median over runs of optimiser steps per second of training. */
   steps_per_s: number;
   backend: string;
-  /** RoSAS options of the runs; each run's seed is `model_seed` (42 + s). */
+  /** RoSAS options of the runs; each run's seed is `model_seed` (MODEL_SEED_BASE + s). */
   options: RosasOptions;
   std: 'sample (n-1)';
 }
@@ -108,7 +109,7 @@ export interface BenchResult {
 export const mean = (v: readonly number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
 
 /** Sample standard deviation (ddof 1): the reference's ± is taken to be this. 0 for fewer than two values. */
-export function sampleStd(v: readonly number[]): number {
+function sampleStd(v: readonly number[]): number {
   if (v.length < 2) return 0;
   const m = mean(v);
   return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
@@ -124,7 +125,7 @@ export function median(v: readonly number[]): number {
 const meanStd = (v: readonly number[]): MeanStd => ({ mean: mean(v), std: sampleStd(v) });
 
 /** `cardio.csv.gz` → `cardio`. */
-export function datasetName(file: string): string {
+function datasetName(file: string): string {
   return path.basename(file).replace(/\.gz$/i, '').replace(/\.(csv|tsv|txt)$/i, '');
 }
 
@@ -147,7 +148,7 @@ async function readHeader(file: string): Promise<string[]> {
  * features here and read with the product's truth rule (numbers: non-zero = anomaly; text: benign,
  * normal, … = normal).
  */
-export async function loadLabeledCsv(file: string, labelColumn = 'label'): Promise<Dataset> {
+async function loadLabeledCsv(file: string, labelColumn = 'label'): Promise<Dataset> {
   if (!fs.existsSync(file)) throw new RosasError('not-found', 'dataset file not found', { file });
   const header = await readHeader(file);
   const at = header.indexOf(labelColumn);
@@ -189,7 +190,7 @@ export async function loadLabeledCsv(file: string, labelColumn = 'label'): Promi
 }
 
 /** The seeds of the split files `seed<s>.json` in a folder, ascending. */
-export function splitSeeds(dir: string): number[] {
+function splitSeeds(dir: string): number[] {
   let entries: string[];
   try {
     entries = fs.readdirSync(dir);
@@ -219,11 +220,11 @@ function chooseSeeds(opts: BenchOptions): number[] {
     return present.slice(0, opts.runs ?? present.length);
   }
   if (opts.seeds) return opts.seeds;
-  return Array.from({ length: opts.runs ?? 5 }, (_, s) => s);
+  return Array.from({ length: opts.runs ?? DEFAULT_RUNS }, (_, s) => s);
 }
 
 /** Runs the protocol on one dataset file; see the top of this file. */
-export async function runBench(file: string, opts: BenchOptions = {}, ctl: BenchControl = {}): Promise<BenchResult> {
+export async function runBench(file: string, opts: BenchOptions = {}, ctl: TaskControl<BenchProgress> = {}): Promise<BenchResult> {
   const labelColumn = opts.labelColumn ?? 'label';
   const seeds = chooseSeeds(opts);
   if (seeds.some((s) => !Number.isSafeInteger(s) || s < 0)) throw new RosasError('invalid-argument', `seeds must be non-negative integers, got ${seeds.join(', ')}`);
@@ -243,7 +244,7 @@ export async function runBench(file: string, opts: BenchOptions = {}, ctl: Bench
     dim = p.train.dim;
     if (p.labeled.length === 0) throw new RosasError('invalid-argument', `split of seed ${seed} has no labeled anomaly (role L)`);
 
-    const options = { ...base, seed: 42 + seed };
+    const options = { ...base, seed: MODEL_SEED_BASE + seed };
     report({ stage: 'training' });
     const model = await trainRosas(
       loaded,

@@ -16,15 +16,18 @@ import type { Dataset } from './datasets';
 import type { InjectedRow, Split } from './protocol';
 
 export interface MakeSplitOptions {
-  /** Labeled anomalies (role L), taken first from the shuffled train anomalies. Default 30. */
+  /** Labeled anomalies (role L), taken first from the shuffled train anomalies. */
   labeled?: number;
-  /** Share of anomalies among the unlabeled train rows after thinning or injection. Default 0.02. */
+  /** Share of anomalies among the unlabeled train rows after thinning or injection. */
   contamination?: number;
-  /** Share of the kept columns an injected row takes from its donor (int(0.05·D)). Default 0.05. */
+  /** Share of the kept columns an injected row takes from its donor (int(swapRatio·D)). */
   swapRatio?: number;
 }
 
-/** Separates the split's random stream from the model's seeds (42 + s) and other draws. */
+/** The protocol's settings, as the authors' utils.py has them. */
+export const SPLIT_DEFAULTS = { labeled: 30, contamination: 0.02, swapRatio: 0.05 } as const;
+
+/** Separates the split's random stream from the model's seeds (MODEL_SEED_BASE + s) and other draws. */
 const SPLIT_STREAM = 0x51c3a2e7;
 
 function shuffle(random: () => number, rows: number[]): number[] {
@@ -36,7 +39,7 @@ function shuffle(random: () => number, rows: number[]): number[] {
 }
 
 /** Original indices of the columns whose values are all equal over the whole dataset. */
-export function constantColumns(dataset: Dataset): number[] {
+function constantColumns(dataset: Dataset): number[] {
   const { x, rows, dim } = dataset;
   const out: number[] = [];
   for (let j = 0; j < dim; j++) {
@@ -49,9 +52,9 @@ export function constantColumns(dataset: Dataset): number[] {
 }
 
 export function makeSplit(dataset: Dataset, seed: number, opts: MakeSplitOptions = {}): Split {
-  const nLabeled = opts.labeled ?? 30;
-  const r = opts.contamination ?? 0.02;
-  const swapRatio = opts.swapRatio ?? 0.05;
+  const nLabeled = opts.labeled ?? SPLIT_DEFAULTS.labeled;
+  const r = opts.contamination ?? SPLIT_DEFAULTS.contamination;
+  const swapRatio = opts.swapRatio ?? SPLIT_DEFAULTS.swapRatio;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RosasError('invalid-argument', `a split seed must be a non-negative integer, got ${seed}`);
   if (!(r >= 0 && r < 1)) throw new RosasError('invalid-argument', `contamination must be in [0, 1), got ${r}`);
   const random = mulberry32((seed ^ SPLIT_STREAM) >>> 0);

@@ -1,24 +1,5 @@
-/**
- * A simulated analyst (`rosas simulate`): the product's own review loop, run on a file with ground
- * truth, to see how fast labeling and retraining find the anomalies.
- *
- * 1. The file is imported into a fresh project (a temporary one, deleted afterwards, unless
- *    `keepProject` names where to keep it). Ground truth is the import's: the label column through
- *    the product's truth rule (`records.truth`).
- * 2. With `anomalyRate` P, every normal record is kept and a seeded random sample of the anomalies,
- *    so that anomalies make up P of the records; the other anomalies are deleted from the project
- *    right after the import, before any label or round. Training and scoring then only ever see
- *    the kept records. (The feature specification — roles, scaling, frequent values — was derived
- *    at import from the whole file, dropped anomalies included: the import has no way to skip
- *    records, and the shared files are never changed.)
- * 3. Round 0 is the cold start: `trainRound` with method auto, so Isolation Forest. Then, each
- *    round: the top K unlabeled records of the current round's ranking are labeled from the ground
- *    truth (anomaly / normal, with `setLabels`) and `trainRound` runs again (auto: RoSAS once a
- *    record is labeled anomaly, Isolation Forest while none is). Every round uses the same seed.
- * 4. Baselines on the same records: the cold-start Isolation Forest ranking never retrained (after
- *    r reviews, its top K·r have been reviewed), a seeded random order, and the ideal (every
- *    reviewed record an anomaly while any is left).
- */
+// A simulated analyst (`rosas simulate`): the product's own review loop run on a file with ground
+// truth. docs/evaluation.md ("How rosas simulate works") describes the steps and the output.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,22 +11,30 @@ import { averagePrecision, rocAuc } from '../model/metrics';
 import type { RosasOptions } from '../model/rosas/types';
 import { rosasOptions } from '../model/rosas/rosas';
 import { openProject, type Project } from '../project/project';
-import { rankedIds, roundScores } from '../rounds/rounds';
+import { rankedIds, roundScores } from '../rounds/ranking';
 import { trainRound, type TrainRoundProgress } from '../rounds/train-round';
 import { mulberry32, permutation, sampleIndices } from '../util/random';
+import type { TaskControl } from '../util/task';
+
+/** What a simulation does unless told otherwise (the CLI help prints these). */
+export const SIMULATE_DEFAULTS = { rounds: 5, perRound: 50, seed: 42 } as const;
 
 export interface SimulateOptions {
   labelColumn: string;
   format?: FormatName;
   /** Values of the label column that mean normal (the import's --normal-values). */
   normalValues?: string[];
-  /** Review rounds (default 5). */
+  /** Review rounds (default SIMULATE_DEFAULTS.rounds). */
   rounds?: number;
-  /** Records reviewed per round, K (default 50). */
+  /** Records reviewed per round, K (default SIMULATE_DEFAULTS.perRound). */
   perRound?: number;
-  /** Share of anomalies to keep among the records, in (0, 1); default: the file's. */
+  /**
+   * Share of anomalies among the records, in (0, 1): every normal record is kept with a seeded
+   * sample of the anomalies, and the other anomalies are deleted from the project after the
+   * import. Default: the file's records as they are, none deleted.
+   */
   anomalyRate?: number;
-  /** Seed of the anomaly sample, the random baseline and every round (default 42). */
+  /** Seed of the anomaly sample, the random baseline and every round (default SIMULATE_DEFAULTS.seed). */
   seed?: number;
   /** RoSAS epochs, exactly (default: the engine's label-free stopping). */
   epochs?: number;
@@ -62,11 +51,6 @@ export interface SimulateProgress {
   rounds?: number;
   import?: ImportProgress;
   training?: TrainRoundProgress;
-}
-
-export interface SimulateControl {
-  signal?: AbortSignal;
-  onProgress?: (p: SimulateProgress) => void;
 }
 
 /** One trained model of the loop. */
@@ -102,7 +86,7 @@ export interface SimulateResult {
   /** Records simulated on (after sampling) and the true anomalies among them. */
   records: number;
   anomalies_total: number;
-  /** The file's records and anomalies before sampling, and the anomalies left out. */
+  /** The file's records and anomalies before sampling, and the anomalies deleted by it. */
   file_records: number;
   file_anomalies: number;
   dropped_anomalies: number;
@@ -154,7 +138,10 @@ function checkOptions(o: SimulateOptions): void {
   }
 }
 
-/** Deletes records (before any label or round exists), in one transaction. */
+/**
+ * Deletes records, and sets each source's record count to what is left, in one transaction. Run
+ * before any label or round exists, so nothing refers to the deleted records.
+ */
 function deleteRecords(project: Project, ids: number[]): void {
   const { db } = project;
   db.transaction(() => {
@@ -164,12 +151,12 @@ function deleteRecords(project: Project, ids: number[]): void {
   }).immediate();
 }
 
-export async function runSimulation(file: string, opts: SimulateOptions, ctl: SimulateControl = {}): Promise<SimulateResult> {
+export async function runSimulation(file: string, opts: SimulateOptions, ctl: TaskControl<SimulateProgress> = {}): Promise<SimulateResult> {
   checkOptions(opts);
   const started = performance.now();
-  const rounds = opts.rounds ?? 5;
-  const perRound = opts.perRound ?? 50;
-  const seed = opts.seed ?? 42;
+  const rounds = opts.rounds ?? SIMULATE_DEFAULTS.rounds;
+  const perRound = opts.perRound ?? SIMULATE_DEFAULTS.perRound;
+  const seed = opts.seed ?? SIMULATE_DEFAULTS.seed;
   const epochs = opts.epochs ?? null;
   if (!fs.existsSync(file)) throw new RosasError('not-found', 'no such file', { file });
 
@@ -195,7 +182,7 @@ async function simulate(
   project: Project,
   file: string,
   opts: Omit<SimulateOptions, 'epochs'> & { rounds: number; perRound: number; seed: number; epochs: number | null },
-  ctl: SimulateControl,
+  ctl: TaskControl<SimulateProgress>,
   started: number,
   kept: string | null,
 ): Promise<SimulateResult> {
@@ -228,6 +215,8 @@ async function simulate(
     } else {
       const keep = new Set(Array.from(sampleIndices(mulberry32((seed ^ SAMPLE_STREAM) >>> 0), anomalies.length, target), (i) => anomalies[i]!));
       dropped = anomalies.filter((id) => !keep.has(id));
+      // Deleted, not just skipped: training and scoring then only ever see the kept records. The
+      // field statistics and feature spec stay as the import derived them from the whole file.
       deleteRecords(project, dropped);
     }
   }

@@ -2,14 +2,18 @@ import type { Database } from 'better-sqlite3';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { RosasError } from '../errors';
 import { featurizeRow } from '../features/featurize';
-import { specById, type FeatureSpec } from '../features/spec';
-import type { FieldValue } from '../ingest/types';
+import type { FeatureSpec } from '../features/spec';
+import { specById } from '../features/spec-store';
+import { listFields } from '../fields/table';
+import type { FieldValue } from '../fields/values';
 import { loadTf, type LoadedTf } from '../model/backend';
 import { scoreIsolationForest, type IsolationForest } from '../model/iforest';
 import { weightList } from '../model/rosas/network';
 import { ensembleScore, memberWeights } from '../model/rosas/score';
-import { getRound, resolveRound, roundModel, type StoredModel } from '../rounds/rounds';
-import { listFields } from '../project/fields';
+import { recordById, recordsByIds, type StoredRecord } from '../records/read';
+import { roundModel, type StoredModel } from '../rounds/model-store';
+import { getRound, resolveRound } from '../rounds/store';
+import { Lru, perConnection } from '../util/per-connection';
 
 /** Records featurized for the "typical record" that explanations compare against. */
 const BASELINE_SAMPLE = 2000;
@@ -55,11 +59,11 @@ export async function explainRecord(db: Database, recordId: number, opts: { roun
   const round = resolveRound(db, opts.round);
   const info = getRound(db, round);
   const spec = specById(db, info.featureSpecId);
-  const row = db.prepare('SELECT fields, ts FROM records WHERE id = ?').get(recordId) as { fields: string; ts: number | null } | undefined;
-  if (!row) throw new RosasError('not-found', `no record ${recordId} in this project`);
-  const values = JSON.parse(row.fields) as FieldValue[];
+  const record = recordById(db, recordId);
+  if (!record) throw new RosasError('not-found', `no record ${recordId} in this project`);
+  const values = record.values;
   const x = new Float32Array(spec.dim);
-  featurizeRow(spec, values, x, 0, row.ts);
+  featurizeRow(spec, values, x, 0, record.ts);
   const typical = typicalRow(db, info.featureSpecId, spec);
   const model = roundModel(db, round);
 
@@ -92,36 +96,37 @@ export async function explainRecord(db: Database, recordId: number, opts: { roun
 }
 
 /**
- * The typical record of a spec, per database connection: the same until records are added, so
- * explaining one record after another (an analyst moving down the list) does not rescan.
+ * The typical record of a spec, kept per database connection (a few: one per spec and state of the
+ * records): the same until records are added, so explaining one record after another (an analyst
+ * moving down the list) does not rescan.
  */
-const typicalCache = new WeakMap<Database, Map<string, Float32Array>>();
+const TYPICAL_KEPT = 4;
+const typicalOf = perConnection(() => new Lru<string, Float32Array>(TYPICAL_KEPT));
 
 function typicalRow(db: Database, specId: number, spec: FeatureSpec): Float32Array {
   // Records are only ever appended, so the highest id says whether the set changed.
   const { maxId } = db.prepare('SELECT max(id) AS maxId FROM records').get() as { maxId: number };
-  let byKey = typicalCache.get(db);
-  if (!byKey) typicalCache.set(db, (byKey = new Map()));
+  const cache = typicalOf(db);
   const key = `${specId}|${maxId}`;
-  const cached = byKey.get(key);
+  const cached = cache.get(key);
   if (cached) return cached;
   const row = computeTypicalRow(db, spec, maxId);
-  byKey.set(key, row);
+  cache.set(key, row);
   return row;
 }
 
 /** Per-column median of records spread evenly over the project: what a typical record looks like. */
 function computeTypicalRow(db: Database, spec: FeatureSpec, maxId: number): Float32Array {
   const step = Math.max(1, Math.floor(maxId / BASELINE_SAMPLE));
-  // Ids spread evenly over the project, looked up by primary key (no scan).
-  const byId = db.prepare('SELECT fields, ts FROM records WHERE id = ?');
-  const sample: Array<{ fields: string; ts: number | null }> = [];
-  for (let id = step; id <= maxId && sample.length < BASELINE_SAMPLE; id += step) {
-    const r = byId.get(id) as { fields: string; ts: number | null } | undefined;
-    if (r) sample.push(r);
+  // Ids spread evenly over the project, looked up by primary key (no scan), a sample's worth at a time.
+  const sample: StoredRecord[] = [];
+  for (let from = step; from <= maxId && sample.length < BASELINE_SAMPLE; from += step * BASELINE_SAMPLE) {
+    const ids: number[] = [];
+    for (let id = from; id <= maxId && ids.length < BASELINE_SAMPLE; id += step) ids.push(id);
+    for (const r of recordsByIds(db, ids)) if (sample.length < BASELINE_SAMPLE) sample.push(r);
   }
   const m = new Float32Array(sample.length * spec.dim);
-  sample.forEach((r, i) => featurizeRow(spec, JSON.parse(r.fields) as FieldValue[], m, i * spec.dim, r.ts));
+  sample.forEach((r, i) => featurizeRow(spec, r.values, m, i * spec.dim, r.ts));
   const out = new Float32Array(spec.dim);
   const column = new Float32Array(sample.length);
   for (let c = 0; c < spec.dim; c++) {

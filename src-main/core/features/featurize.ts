@@ -1,13 +1,15 @@
 import type { Database } from 'better-sqlite3';
 import { RosasError, throwIfAborted } from '../errors';
-import type { FieldValue } from '../ingest/types';
-import { parseEpochSeconds, parseIsoTime } from '../ingest/time';
+import { parseFieldValues, type FieldValue } from '../fields/values';
+import { parseEpochSeconds, parseIsoTime } from '../fields/time';
+import { ipIsInternal } from '../util/ip';
+import { inReadTransaction } from '../util/read-tx';
 import { EPOCH_MAX, EPOCH_MIN } from './roles';
 import { checkSpec, type CategoricalFeature, type FeatureSpec, type FieldFeature, type IpFeature, type NumericFeature, type PortFeature, type TimestampFeature } from './spec';
 
 /**
- * Records → rows of the model's float32 matrix, as a FeatureSpec says (see spec.ts for the
- * layout). `compileSpec` turns the spec into one small writer per field, once; a row then costs a
+ * Records → rows of the model's float32 matrix, as a FeatureSpec says (docs/features.md describes
+ * the layout). `compileSpec` turns the spec into one small writer per field, once; a row then costs a
  * loop over the fields with no allocation except for the rare value that needs parsing (numeric
  * text, ISO times, addresses outside the stored top values). Every output is finite: anything
  * unreadable becomes the field's missing flag.
@@ -41,108 +43,6 @@ function textNumber(s: string): number {
     if (b === 120 || b === 98 || b === 111) return NaN; // 0x.. 0b.. 0o..
   }
   return +s;
-}
-
-/** IPv4 text as an unsigned 32-bit number, or -1. */
-function parseV4(s: string, start = 0, end = s.length): number {
-  let value = 0;
-  let octet = -1;
-  let dots = 0;
-  let digits = 0;
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++digits > 3) return -1;
-      octet = (octet < 0 ? 0 : octet) * 10 + (c - 48);
-      if (octet > 255) return -1;
-    } else if (c === 46) {
-      if (octet < 0 || ++dots > 3) return -1;
-      value = value * 256 + octet;
-      octet = -1;
-      digits = 0;
-    } else return -1;
-  }
-  if (dots !== 3 || octet < 0) return -1;
-  return value * 256 + octet;
-}
-
-function v4Internal(v: number): boolean {
-  const a = Math.floor(v / 16777216);
-  const b = Math.floor(v / 65536) & 255;
-  return (
-    a === 10 || // RFC 1918
-    (a === 172 && (b & 0xf0) === 16) ||
-    (a === 192 && b === 168) ||
-    a === 127 || // loopback
-    (a === 169 && b === 254) || // link-local
-    (a === 100 && (b & 0xc0) === 64) || // CGNAT 100.64/10
-    a === 0 || // "this network"
-    a >= 224 // multicast, reserved, broadcast
-  );
-}
-
-const HEXTET = /^[0-9a-f]{1,4}$/i;
-
-function hextets(part: string, allowV4: boolean, out: number[]): boolean {
-  if (part === '') return true;
-  const items = part.split(':');
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i]!;
-    if (allowV4 && i === items.length - 1 && it.includes('.')) {
-      const v4 = parseV4(it);
-      if (v4 < 0) return false;
-      out.push(Math.floor(v4 / 65536), v4 & 0xffff);
-    } else if (HEXTET.test(it)) out.push(parseInt(it, 16));
-    else return false;
-  }
-  return true;
-}
-
-/** IPv6 text (optionally with a zone `%eth0` or brackets) as 8 hextets, or null. */
-function parseV6(text: string): number[] | null {
-  let s = text;
-  if (s.charCodeAt(0) === 91 && s.charCodeAt(s.length - 1) === 93) s = s.slice(1, -1);
-  const zone = s.indexOf('%');
-  if (zone >= 0) s = s.slice(0, zone);
-  const dbl = s.indexOf('::');
-  if (dbl >= 0) {
-    if (s.indexOf('::', dbl + 1) >= 0) return null;
-    const head: number[] = [];
-    const tail: number[] = [];
-    if (!hextets(s.slice(0, dbl), false, head) || !hextets(s.slice(dbl + 2), true, tail) || head.length + tail.length > 7) return null;
-    return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
-  }
-  const all: number[] = [];
-  return hextets(s, true, all) && all.length === 8 ? all : null;
-}
-
-function v6Internal(g: number[]): boolean {
-  const g0 = g[0]!;
-  if ((g0 & 0xfe00) === 0xfc00) return true; // ULA fc00::/7
-  if ((g0 & 0xffc0) === 0xfe80 || (g0 & 0xffc0) === 0xfec0) return true; // link-local, old site-local
-  if ((g0 & 0xff00) === 0xff00) return true; // multicast
-  if (g0 === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0) {
-    if (g[5] === 0xffff) return v4Internal(g[6]! * 65536 + g[7]!); // IPv4-mapped
-    if (g[5] === 0) {
-      if (g[6] === 0) return g[7] === 0 || g[7] === 1; // :: and ::1
-      return v4Internal(g[6]! * 65536 + g[7]!); // IPv4-compatible (deprecated)
-    }
-  }
-  return false;
-}
-
-/**
- * Whether an address is internal (private, loopback, link-local, CGNAT, ULA, multicast…; see
- * spec.ts), external (false), or not an IP address at all (null).
- */
-export function ipIsInternal(text: string): boolean | null {
-  if (text.length < 2 || text.length > 64) return null;
-  if (text.includes(':')) {
-    const g = parseV6(text);
-    return g ? v6Internal(g) : null;
-  }
-  const v4 = parseV4(text);
-  return v4 < 0 ? null : v4Internal(v4);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,8 +262,6 @@ export interface Matrix {
   dim: number;
 }
 
-const EMPTY: FieldValue[] = [];
-
 /**
  * The feature matrix of the project's records (in id order), read in chunks by keyset paging so
  * that only one chunk of record text is held at a time. The reads run in one read transaction
@@ -374,9 +272,7 @@ export function buildMatrix(db: Database, spec: FeatureSpec, opts: BuildMatrixOp
   const chunk = Math.max(1, Math.floor(opts.chunkRows ?? 8192));
   const firstId = opts.where?.firstId ?? Number.MIN_SAFE_INTEGER;
   const lastId = opts.where?.lastId ?? Number.MAX_SAFE_INTEGER;
-  const own = !db.inTransaction;
-  if (own) db.exec('BEGIN');
-  try {
+  return inReadTransaction(db, () => {
     const total = (db.prepare('SELECT count(*) AS n FROM records WHERE id >= ? AND id <= ?').get(firstId, lastId) as { n: number }).n;
     if (total * dim > 2 ** 32 - 1) {
       throw new RosasError('invalid-argument', `${total} records × ${dim} features is too large for one matrix; import fewer records or use fewer fields`);
@@ -394,20 +290,12 @@ export function buildMatrix(db: Database, spec: FeatureSpec, opts: BuildMatrixOp
       for (let i = 0; i < batch.length; i++) {
         const [id, ts, text] = batch[i]!;
         if (id > 2147483647 || id < -2147483648) throw new RosasError('internal', `record id ${id} does not fit the matrix's id column`);
-        let values: unknown;
-        try {
-          values = JSON.parse(text);
-        } catch {
-          values = EMPTY;
-        }
-        featurize(Array.isArray(values) ? (values as FieldValue[]) : EMPTY, x, rows * dim, ts);
+        featurize(parseFieldValues(text), x, rows * dim, ts);
         ids[rows++] = id;
       }
       from = batch[batch.length - 1]![0] + 1;
       opts.onProgress?.(rows, total);
     }
     return rows === total ? { ids, x, rows, dim } : { ids: ids.slice(0, rows), x: x.slice(0, rows * dim), rows, dim };
-  } finally {
-    if (own && db.inTransaction) db.exec('COMMIT');
-  }
+  });
 }

@@ -1,5 +1,5 @@
 import { RosasError } from '../errors';
-import type { Fields, FieldValue, Scalar } from './types';
+import type { Fields, FieldValue, Scalar } from '../fields/values';
 
 /**
  * Deeper JSON than this is refused (its line quarantined): JSON.stringify recurses, and a line

@@ -3,13 +3,16 @@ import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import { RosasError, throwIfAborted } from '../errors';
-import { FieldRegistry, fieldPositions, listFields, rebuildSpec, saveFieldStats } from '../project/fields';
-import { latestSpec } from '../features/spec';
-import type { Role } from '../features/roles';
+import { saveFieldStats } from '../features/field-roles';
+import { latestSpec, rebuildSpec } from '../features/spec-store';
+import { FieldRegistry } from '../fields/names';
+import type { Role } from '../fields/role';
+import { valueType } from '../fields/stats';
+import { fieldPositions, listFields } from '../fields/table';
 import { sha256File } from '../util/hash';
+import type { TaskControl } from '../util/task';
 import { throttle } from '../util/throttle';
 import { detectFormat, readSample, resolveFormat } from './detect';
-import { valueType } from './field-stats';
 import { addLineCounts, emptyLineCounts, type LineCounts } from './parse-stream';
 import { preparedBatches } from './prepared-batches';
 import { inspectFile } from './read-lines';
@@ -72,12 +75,7 @@ export interface ImportSummary {
   warnings: string[];
 }
 
-export interface JobControl<P> {
-  signal?: AbortSignal;
-  onProgress?: (p: P) => void;
-}
-
-export interface ImportControl extends JobControl<ImportProgress> {
+export interface ImportControl extends TaskControl<ImportProgress> {
   /** Read and parse in a second thread (default: when running from the bundle). */
   parallel?: boolean;
 }

@@ -1,3 +1,4 @@
+// Over 400 lines: one streaming scanner (a state machine over lines) and the splitter that drives it.
 /**
  * Finds the JSON documents in a file fed line by line: NDJSON (one document a line), a top-level
  * array of documents, a CloudTrail-style `{"Records": [...]}` wrapper, or pretty-printed objects

@@ -1,7 +1,8 @@
 import { RosasError, throwIfAborted } from '../errors';
 import { JsonDocumentSplitter, type JsonUnit } from './json-documents';
 import { OVERSIZED_KEEP_BYTES, MAX_JSON_LINE_BYTES, MAX_LINE_BYTES, readLines, type FileKind } from './read-lines';
-import type { Fields, Format, JsonParser, LineParser, ParseContext, ParseResult, SkipReason } from './types';
+import type { Fields } from '../fields/values';
+import type { Format, JsonParser, LineParser, ParseContext, ParseResult, SkipReason } from './types';
 
 export interface ParsedUnit {
   kind: 'record';

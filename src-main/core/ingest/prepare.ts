@@ -1,9 +1,8 @@
-import { FieldRegistry } from '../project/fields';
-import { numberedName } from './field-names';
-import { StatsCollector, type FieldStats } from './field-stats';
+import { FieldRegistry, numberedName } from '../fields/names';
+import { StatsCollector, type FieldStats } from '../fields/stats';
+import type { FieldValue } from '../fields/values';
 import type { LineCounts, UnitBatch } from './parse-stream';
 import { truthRule } from './truth';
-import type { FieldValue } from './types';
 
 /**
  * Records turned into exactly what the database rows need, in a form that crosses threads

@@ -1,9 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { CancelledError, deserializeError, type SerializedError } from '../errors';
-import { findUp } from '../util/find-up';
+import { bundledWorker, type WorkerEntry } from '../workers/entry';
+import { streamFromWorker } from '../workers/stream';
 import { formatByName } from './formats/index';
 import { parseFile } from './parse-stream';
 import { RecordPreparer, type PrepareResult, type PrepareSetup, type PreparedBatch } from './prepare';
@@ -18,25 +14,18 @@ export interface ParseRequest {
   setup: PrepareSetup;
 }
 
-export type ToParseWorker = { type: 'start'; request: ParseRequest; credit: number } | { type: 'credit'; n: number };
-export type FromParseWorker =
-  | { type: 'batch'; batch: PreparedBatch }
-  | { type: 'done'; result: PrepareResult }
-  | { type: 'error'; error: SerializedError };
-
 /** Batches the reading thread may have prepared ahead of the writer: bounds memory. */
 const AHEAD = 4;
 
-/** The bundled parse worker beside this code, if this code runs from the bundle. */
-function bundledWorker(): string | null {
-  const sibling = path.join(path.dirname(fileURLToPath(import.meta.url)), 'parse-worker.js');
-  return fs.existsSync(sibling) ? sibling : null;
-}
+const PARSE_WORKER: WorkerEntry = { name: 'parse-worker', source: 'src-main/core/ingest/parse-worker.ts' };
 
-function builtWorker(): string {
-  const built = path.join(findUp('dist-main'), 'parse-worker.js');
-  if (!fs.existsSync(built)) throw new Error(`${built} is missing: run npm run build:main`);
-  return built;
+/** The prepared rows of a file, in order, then the field statistics: what either thread runs. */
+export async function* prepareFile(request: ParseRequest, signal?: AbortSignal): AsyncGenerator<PreparedBatch, PrepareResult> {
+  const preparer = new RecordPreparer(request.setup);
+  for await (const batch of parseFile(request.file, request.kind, formatByName(request.format), request.ctx, { signal })) {
+    yield preparer.prepare(batch);
+  }
+  return preparer.finish();
 }
 
 /**
@@ -46,62 +35,15 @@ function builtWorker(): string {
  */
 export function preparedBatches(request: ParseRequest, opts: { signal?: AbortSignal; parallel?: boolean } = {}) {
   const holder: { result: PrepareResult | null } = { result: null };
-  const workerFile = opts.parallel === false ? null : (bundledWorker() ?? (opts.parallel ? builtWorker() : null));
-  const batches = workerFile ? inWorker(workerFile, request, holder, opts.signal) : inline(request, holder, opts.signal);
+  const parallel = opts.parallel ?? bundledWorker(PARSE_WORKER) !== null;
+  const batches = parallel ? inWorker(request, holder, opts.signal) : inline(request, holder, opts.signal);
   return { batches, holder };
 }
 
 async function* inline(request: ParseRequest, holder: { result: PrepareResult | null }, signal?: AbortSignal): AsyncGenerator<PreparedBatch> {
-  const preparer = new RecordPreparer(request.setup);
-  for await (const batch of parseFile(request.file, request.kind, formatByName(request.format), request.ctx, { signal })) {
-    yield preparer.prepare(batch);
-  }
-  holder.result = preparer.finish();
+  holder.result = yield* prepareFile(request, signal);
 }
 
-async function* inWorker(file: string, request: ParseRequest, holder: { result: PrepareResult | null }, signal?: AbortSignal): AsyncGenerator<PreparedBatch> {
-  const worker = new Worker(file);
-  const queue: FromParseWorker[] = [];
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    wake?.();
-    wake = null;
-  };
-  worker.on('message', (m: FromParseWorker) => {
-    queue.push(m);
-    notify();
-  });
-  worker.on('error', (err) => {
-    failure = err;
-    notify();
-  });
-  worker.on('exit', (code) => {
-    if (!holder.result && !failure) failure = new Error(`the reading thread stopped unexpectedly (exit code ${code})`);
-    notify();
-  });
-  const onAbort = () => notify();
-  signal?.addEventListener('abort', onAbort);
-  worker.postMessage({ type: 'start', request, credit: AHEAD } satisfies ToParseWorker);
-  try {
-    for (;;) {
-      if (signal?.aborted) throw new CancelledError('import');
-      const m = queue.shift();
-      if (!m) {
-        if (failure) throw failure;
-        await new Promise<void>((r) => (wake = r));
-        continue;
-      }
-      if (m.type === 'error') throw deserializeError(m.error);
-      if (m.type === 'done') {
-        holder.result = m.result;
-        return;
-      }
-      yield m.batch;
-      worker.postMessage({ type: 'credit', n: 1 } satisfies ToParseWorker);
-    }
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    await worker.terminate();
-  }
+async function* inWorker(request: ParseRequest, holder: { result: PrepareResult | null }, signal?: AbortSignal): AsyncGenerator<PreparedBatch> {
+  holder.result = yield* streamFromWorker<PreparedBatch, PrepareResult>(PARSE_WORKER, request, { signal, ahead: AHEAD, what: 'import', thread: 'the reading thread' });
 }

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RosasError } from '../errors';
-import { inferRole, type Role } from '../features/roles';
+import { inferRole } from '../features/roles';
+import { numberedName } from '../fields/names';
+import type { Role } from '../fields/role';
+import { StatsCollector, valueType } from '../fields/stats';
 import { detectFormat, readSample, resolveFormat } from './detect';
-import { numberedName } from './field-names';
-import { StatsCollector, valueType } from './field-stats';
 import { parseFile, type BadUnit, type ParsedUnit } from './parse-stream';
 import { inspectFile } from './read-lines';
 import type { FormatName } from './types';

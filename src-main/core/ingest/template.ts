@@ -157,10 +157,3 @@ export function findIps(text: string): string[] {
   if (!found) return [];
   return found.length === 1 ? found : [...new Set(found)];
 }
-
-const IP_ONLY = new RegExp(`^(?:${IPV4}|${IPV6})$`);
-
-/** Whether a token is an IPv4 or IPv6 address (not a host name). */
-export function isIp(text: string): boolean {
-  return IP_ONLY.test(text);
-}

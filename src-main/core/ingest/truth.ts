@@ -1,4 +1,4 @@
-import type { FieldValue } from './types';
+import type { FieldValue } from '../fields/values';
 
 /** Text values that mean "normal" under the default rule; any other class means anomaly. */
 export const DEFAULT_NORMAL_VALUES = ['benign', 'normal', 'background', 'false', '-', ''];

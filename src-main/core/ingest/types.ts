@@ -1,8 +1,4 @@
-/** A parsed value as stored in the project. Lists hold scalars only; deeper structure is kept as JSON text. */
-export type Scalar = string | number | boolean;
-export type FieldValue = Scalar | Scalar[] | null;
-
-export type Fields = Record<string, FieldValue>;
+import type { Fields } from '../fields/values';
 
 export const FORMATS = [
   'zeek-tsv',

@@ -1,6 +1,7 @@
 import { RosasError, CancelledError } from '../errors';
-import { importFile, type JobControl } from '../ingest/import';
+import { importFile } from '../ingest/import';
 import { openProject } from '../project/project';
+import type { TaskControl } from '../util/task';
 import type { ImportFilesResult, JobTypes } from './jobs';
 
 type Import = JobTypes['import'];
@@ -10,7 +11,7 @@ type Import = JobTypes['import'];
  * any other failure while reading one, fails that file alone; the others land. Cancelling stops at once and keeps the files already finished.
  * Runs inside the job worker, under the lock that the calling process holds.
  */
-export async function runImportJob(input: Import['input'], ctl: JobControl<Import['progress']>): Promise<ImportFilesResult> {
+export async function runImportJob(input: Import['input'], ctl: TaskControl<Import['progress']>): Promise<ImportFilesResult> {
   const project = openProject(input.project, { create: true, lock: false });
   const result: ImportFilesResult = { imported: [], failed: [], cancelled: false };
   try {

@@ -1,8 +1,6 @@
-import type { SerializedError } from '../errors';
 import type { ImportOptions, ImportProgress, ImportSummary } from '../ingest/import';
-import type { MemberJobInput } from '../model/rosas/member-job';
-import type { TrainedModel, TrainProgress } from '../model/rosas/types';
-import type { TrainRoundOptions, TrainRoundProgress, TrainRoundResult } from '../rounds/train-round';
+import type { TrainRoundProgress, TrainRoundResult } from '../rounds/train-round';
+import type { TrainRoundOptions } from '../rounds/train-options';
 
 /**
  * Every kind of background job: its input, its progress events and its result. Inputs and
@@ -24,17 +22,8 @@ export interface JobTypes {
 
 export type JobKind = keyof JobTypes;
 
-/** What a worker thread runs: the app's jobs, and the ones the engine starts for itself. */
-export interface WorkerJobTypes extends JobTypes {
-  /** One RoSAS ensemble member, when a round trains its members in parallel. */
-  rosasMember: {
-    input: MemberJobInput;
-    progress: TrainProgress;
-    output: TrainedModel;
-  };
-}
-
-export type WorkerJobKind = keyof WorkerJobTypes;
+/** What the job worker is started with: a kind and its input. */
+export type JobStart = { [K in JobKind]: { kind: K; input: JobTypes[K]['input'] } }[JobKind];
 
 export interface ImportFilesResult {
   imported: ImportSummary[];
@@ -43,10 +32,3 @@ export interface ImportFilesResult {
   /** Cancelled midway: the file in progress was rolled back; `imported` ones stay. */
   cancelled: boolean;
 }
-
-/** Messages between a job's caller and its worker thread. */
-export type ToWorker = { type: 'start'; kind: WorkerJobKind; input: unknown } | { type: 'cancel' };
-export type FromWorker =
-  | { type: 'progress'; progress: unknown }
-  | { type: 'done'; output: unknown }
-  | { type: 'error'; error: SerializedError };

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { RosasError } from '../errors';
+import { allByIds, IN_IDS } from '../util/chunked';
 
 /**
  * The analyst's labels. `labels` holds the current label of a record; every change (a new label,
@@ -127,14 +128,6 @@ export function setLabels(db: Database, recordIds: readonly number[], label: Lab
   return { changed: run.immediate() };
 }
 
-function byIds<T>(db: Database, sql: string, ids: readonly number[]): T[] {
-  const out: T[] = [];
-  const stmt = db.prepare(sql);
-  // json_each takes any number of ids in one statement; chunk to bound the text built.
-  for (let i = 0; i < ids.length; i += 50_000) out.push(...(stmt.all(JSON.stringify(ids.slice(i, i + 50_000))) as T[]));
-  return out;
-}
-
 interface DbLabelRow {
   record_id: number;
   label: Label;
@@ -145,10 +138,13 @@ interface DbLabelRow {
 
 const toLabelRow = (r: DbLabelRow): LabelRow => ({ recordId: r.record_id, label: r.label, note: r.note, author: r.author, updatedAt: r.updated_at });
 
+/** The labels of a JSON list of record ids; exported so that the query-plan test checks this text. */
+export const LABELS_BY_IDS_SQL = `SELECT record_id, label, note, author, updated_at FROM labels WHERE record_id ${IN_IDS}`;
+
 /** The current labels of the given records (records without a label are absent from the map). */
 export function labelsOf(db: Database, recordIds: readonly number[]): Map<number, LabelRow> {
   const ids = checkIds(recordIds);
-  const rows = byIds<DbLabelRow>(db, 'SELECT record_id, label, note, author, updated_at FROM labels WHERE record_id IN (SELECT value FROM json_each(?))', ids);
+  const rows = allByIds<DbLabelRow>(db.prepare(LABELS_BY_IDS_SQL), ids);
   return new Map(rows.map((r) => [r.record_id, toLabelRow(r)]));
 }
 

@@ -6,7 +6,7 @@ import { RosasError } from '../errors';
 /** The TensorFlow.js namespace, whichever build provides it. */
 export type Tf = typeof TfCore;
 
-export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 export interface LoadedTf {
@@ -55,28 +55,42 @@ async function tryBackend(name: BackendName): Promise<Tf> {
   }
 }
 
-let loading: Promise<LoadedTf> | null = null;
+/** The first backend that loads, trying them fastest first from `from` on; why each before it failed. */
+async function search(from: BackendName | undefined): Promise<LoadedTf> {
+  const order = from ? BACKENDS.slice(BACKENDS.indexOf(from)) : BACKENDS;
+  const skipped: LoadedTf['skipped'] = [];
+  for (const backend of order) {
+    try {
+      const tf = await tryBackend(backend);
+      // PROD: no debug checks, and no console advice to install the native backend.
+      tf.env().set('PROD', true);
+      return { tf, backend, skipped };
+    } catch (err) {
+      skipped.push({ backend, reason: reason(err) });
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could load: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
+}
+
+/** The one load of this process: where its search started, and its result. */
+let loaded: { from: BackendName | undefined; result: Promise<LoadedTf> } | null = null;
 
 /**
- * TensorFlow.js on the fastest backend that loads: CUDA, native CPU, WebAssembly, then plain JS.
- * ROSAS_BACKEND=name (or `only`) starts the search there, e.g. to compare backends.
+ * TensorFlow.js on the fastest backend that loads, searching CUDA, native CPU, WebAssembly, then
+ * plain JS from `from` on (default: ROSAS_BACKEND, else from the fastest). TF.js's backend is
+ * global, so a process loads once and the first call picks the backend. A later call gets that
+ * same load when it asks for the same start, for none, or for the very backend loaded; asking for
+ * another rejects rather than return a backend the caller did not ask for.
  */
-export function loadTf(only: BackendName | undefined = process.env.ROSAS_BACKEND as BackendName | undefined): Promise<LoadedTf> {
-  loading ??= (async () => {
-    if (only && !BACKENDS.includes(only)) throw new RosasError('invalid-argument', `unknown backend "${only}"; backends: ${BACKENDS.join(', ')}`);
-    const order = only ? BACKENDS.slice(BACKENDS.indexOf(only)) : BACKENDS;
-    const skipped: LoadedTf['skipped'] = [];
-    for (const backend of order) {
-      try {
-        const tf = await tryBackend(backend);
-        // PROD: no debug checks, and no console advice to install the native backend.
-        tf.env().set('PROD', true);
-        return { tf, backend, skipped };
-      } catch (err) {
-        skipped.push({ backend, reason: reason(err) });
-      }
-    }
-    throw new Error(`no TensorFlow.js backend could load: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
-  })();
-  return loading;
+export function loadTf(from: BackendName | undefined = process.env.ROSAS_BACKEND as BackendName | undefined): Promise<LoadedTf> {
+  if (from !== undefined && !BACKENDS.includes(from)) {
+    return Promise.reject(new RosasError('invalid-argument', `unknown backend "${from}"; backends: ${BACKENDS.join(', ')}`));
+  }
+  if (!loaded) loaded = { from, result: search(from) };
+  const first = loaded;
+  if (from === undefined || from === first.from) return first.result;
+  return first.result.then((tf) => {
+    if (tf.backend === from) return tf;
+    throw new RosasError('internal', `TensorFlow.js is already loaded on the ${tf.backend} backend in this process (searched from ${first.from ?? 'the fastest'}); it cannot also load ${from}`);
+  });
 }

@@ -233,38 +233,25 @@ export function scoreIsolationForest(forest: IsolationForest, data: Matrix, opts
   return out;
 }
 
-/** JSON form (typed arrays as plain arrays; doubles survive JSON exactly). */
-export function isolationForestToJSON(forest: IsolationForest): string {
-  return JSON.stringify({ ...forest, roots: Array.from(forest.roots), feature: Array.from(forest.feature), value: Array.from(forest.value), left: Array.from(forest.left) });
-}
-
-export function isolationForestFromJSON(text: string): IsolationForest {
-  const o = JSON.parse(text) as Record<string, unknown>;
-  if (o.kind !== 'iforest' || o.version !== 1) throw new Error('not an Isolation Forest model (kind/version)');
-  const ints = (k: string) => Int32Array.from(o[k] as number[]);
-  const forest: IsolationForest = {
-    kind: 'iforest',
-    version: 1,
-    dim: o.dim as number,
-    sampleSize: o.sampleSize as number,
-    roots: ints('roots'),
-    feature: ints('feature'),
-    value: Float64Array.from(o.value as number[]),
-    left: ints('left'),
-  };
-  checkForest(forest);
-  return forest;
-}
-
-/** Guards against a corrupt stored model sending scoring out of bounds or into a loop. */
-function checkForest(f: IsolationForest): void {
-  const n = f.feature.length;
+/**
+ * Throws unless `f` is a well-formed Isolation Forest: the right kind and array types, and nodes
+ * that keep scoring in bounds (children after their parent, features below dim). Run on a stored
+ * model when it is loaded, so a damaged project file is refused rather than scored into garbage.
+ */
+export function checkForest(f: unknown): asserts f is IsolationForest {
   const bad = (why: string) => new Error(`corrupt Isolation Forest model: ${why}`);
-  if (f.value.length !== n || f.left.length !== n) throw bad('node arrays differ in length');
-  if (!(f.sampleSize >= 1) || !(f.dim >= 1)) throw bad('bad dim or sampleSize');
-  for (const r of f.roots) if (!(r >= 0 && r < n)) throw bad(`root ${r} out of range`);
+  const o = f as Partial<IsolationForest> | null;
+  if (o?.kind !== 'iforest' || o.version !== 1) throw bad('not an Isolation Forest (kind/version)');
+  if (!(o.roots instanceof Int32Array && o.feature instanceof Int32Array && o.left instanceof Int32Array && o.value instanceof Float64Array)) {
+    throw bad('node arrays missing or of the wrong type');
+  }
+  const n = o.feature.length;
+  if (o.value.length !== n || o.left.length !== n) throw bad('node arrays differ in length');
+  if (!(Number.isInteger(o.sampleSize) && o.sampleSize! >= 1) || !(Number.isInteger(o.dim) && o.dim! >= 1)) throw bad('bad dim or sampleSize');
+  if (o.roots.length < 1) throw bad('no trees');
+  for (const r of o.roots) if (!(r >= 0 && r < n)) throw bad(`root ${r} out of range`);
   for (let i = 0; i < n; i++) {
-    if (f.feature[i]! >= f.dim) throw bad(`node ${i} splits on feature ${f.feature[i]}`);
-    if (f.feature[i]! >= 0 && !(f.left[i]! > i && f.left[i]! + 1 < n)) throw bad(`node ${i} has children out of range`);
+    if (o.feature[i]! >= o.dim!) throw bad(`node ${i} splits on feature ${o.feature[i]}`);
+    if (o.feature[i]! >= 0 && !(o.left[i]! > i && o.left[i]! + 1 < n)) throw bad(`node ${i} has children out of range`);
   }
 }

@@ -1,8 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import { labelFieldNames, listFields } from './fields';
 import { loadMigrations, schemaVersion } from './migrate';
-import { latestSpec } from '../features/spec';
-import { inferRole, type Role } from '../features/roles';
+import { latestSpec } from '../features/spec-store';
+import { inferRole } from '../features/roles';
+import type { Role } from '../fields/role';
+import { labelFieldNames, listFields } from '../fields/table';
 
 export interface SourceInfo {
   id: number;

@@ -1,3 +1,9 @@
+import type { Database } from 'better-sqlite3';
+import { RosasError } from '../errors';
+import { checkForest, type IsolationForest } from '../model/iforest';
+import type { Topology } from '../model/rosas/types';
+import { parseJson, resolveRound } from './store';
+
 /**
  * How a round's model is stored in `models` (topology JSON + one weights blob), for both kinds:
  * - RoSAS: the engine's Topology as JSON; the weights as float32 values in topology order.
@@ -94,6 +100,20 @@ export function revivePlain<T>(parsed: unknown, blob: Uint8Array): T {
   return revive(parsed) as T;
 }
 
+/**
+ * A stored Isolation Forest (its JSON already parsed, and the blob), revived and checked: a
+ * damaged one is refused here, as the project being invalid, rather than scored into garbage.
+ */
+export function reviveForest(parsed: unknown, blob: Uint8Array): IsolationForest {
+  try {
+    const forest = revivePlain<unknown>(parsed, blob);
+    checkForest(forest);
+    return forest;
+  } catch (err) {
+    throw new RosasError('project-invalid', `the stored Isolation Forest model is damaged: ${(err as Error).message}`);
+  }
+}
+
 /** Float32 values as blob bytes (no copy). */
 export function float32Blob(values: Float32Array): Buffer {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
@@ -105,4 +125,17 @@ export function blobFloat32(blob: Uint8Array): Float32Array {
   const out = new Float32Array(blob.byteLength / 4);
   new Uint8Array(out.buffer).set(blob);
   return out;
+}
+
+export type StoredModel = { kind: 'rosas'; topology: Topology; weights: Float32Array } | { kind: 'iforest'; forest: IsolationForest };
+
+/** A round's model as trained: RoSAS topology and weights, or the Isolation Forest. */
+export function roundModel(db: Database, n: number): StoredModel {
+  resolveRound(db, n);
+  const row = db.prepare('SELECT topology, weights FROM models WHERE round_id = ?').get(n) as { topology: string; weights: Buffer } | undefined;
+  if (!row) throw new RosasError('project-invalid', `round ${n} has no stored model`);
+  const topology = parseJson<{ kind?: string; forest?: unknown } | null>(row.topology, null);
+  if (topology?.kind === 'iforest') return { kind: 'iforest', forest: reviveForest(topology.forest, row.weights) };
+  if (topology?.kind === 'rosas') return { kind: 'rosas', topology: topology as Topology, weights: blobFloat32(row.weights) };
+  throw new RosasError('project-invalid', `round ${n}: unknown model kind ${String(topology?.kind)}`);
 }

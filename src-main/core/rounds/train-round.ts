@@ -2,16 +2,20 @@ import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import { RosasError, throwIfAborted } from '../errors';
-import { latestSpec } from '../features/spec';
+import { latestSpec } from '../features/spec-store';
 import { buildMatrix, type Matrix as RecordMatrix } from '../features/featurize';
 import type { Label } from '../labels/labels';
 import { loadTf } from '../model/backend';
 import { fitIsolationForest, scoreIsolationForest, type IsolationForest } from '../model/iforest';
 import { rosasOptions, scoreMatrix, trainRosas } from '../model/rosas/rosas';
-import type { EpochFigures, RosasOptions, Stopping, TrainLabels, TrainProgress } from '../model/rosas/types';
+import type { EpochFigures, RosasOptions, TrainLabels, TrainProgress } from '../model/rosas/types';
 import { keptHeldOutAuc } from '../model/rosas/cross-fit';
+import { inReadTransaction } from '../util/read-tx';
+import type { TaskControl } from '../util/task';
+import { throttle } from '../util/throttle';
 import { float32Blob, packPlain } from './model-store';
-import type { RoundMethod } from './rounds';
+import type { RoundMethod } from './store';
+import { checkTrainOptions, type TrainRoundOptions } from './train-options';
 
 /**
  * One review round: train on the labels as they are now, score every record, store it all.
@@ -24,29 +28,6 @@ import type { RoundMethod } from './rounds';
  * 4. Save, in one short write transaction: the round, its label snapshot, the model and the scores.
  *    A cancel or a failure before that writes nothing; earlier rounds are never touched.
  */
-
-export type TrainMethod = 'auto' | RoundMethod;
-export const TRAIN_METHODS: readonly TrainMethod[] = ['auto', 'rosas', 'iforest'];
-
-export interface TrainRoundOptions {
-  /** Seed of every random draw (default 42): the same labels and seed give the same round. */
-  seed?: number;
-  /** RoSAS epochs, exactly (default: the engine's own stopping). Ignored by Isolation Forest. */
-  epochs?: number;
-  /**
-   * How RoSAS decides its length when `epochs` is not given (default: the engine's, label-free);
-   * `cross-fit` hides a third of the anomaly labels from each model to choose it (see Stopping).
-   */
-  stopping?: RoundStopping;
-  /** auto (default): Isolation Forest without a labeled anomaly, else RoSAS. */
-  method?: TrainMethod;
-  /** How RoSAS uses records confirmed normal (default: as anchors). */
-  normalsAs?: RosasOptions['normalsAs'];
-}
-
-/** The stopping rules an analyst may ask for (a number of epochs asks for `fixed`). */
-export type RoundStopping = Exclude<Stopping, 'fixed'>;
-export const ROUND_STOPPINGS: readonly RoundStopping[] = ['separation', 'cross-fit'];
 
 export type TrainStage = 'features' | 'training' | 'scoring' | 'saving';
 
@@ -85,11 +66,6 @@ export interface TrainRoundResult {
   dim: number;
 }
 
-export interface TrainControl {
-  signal?: AbortSignal;
-  onProgress?: (p: TrainRoundProgress) => void;
-}
-
 export const DEFAULT_SEED = 42;
 /** Isolation Forest settings (scikit-learn's defaults). */
 export const IFOREST_TREES = 100;
@@ -106,11 +82,9 @@ interface Snapshot {
   maxId: number;
 }
 
-function takeSnapshot(db: Database, ctl: TrainControl, report: (p: TrainRoundProgress) => void): Snapshot {
+function takeSnapshot(db: Database, ctl: TaskControl<TrainRoundProgress>, report: (p: TrainRoundProgress) => void): Snapshot {
   // One read transaction: the labels, the spec and the records as of one moment.
-  const own = !db.inTransaction;
-  if (own) db.exec('BEGIN');
-  try {
+  return inReadTransaction(db, () => {
     const labels = db.prepare('SELECT record_id, label FROM labels ORDER BY record_id').raw(true).all() as Array<[number, Label]>;
     const spec = latestSpec(db);
     if (!spec) throw new RosasError('invalid-argument', 'the project has no records yet: import logs before training');
@@ -118,9 +92,7 @@ function takeSnapshot(db: Database, ctl: TrainControl, report: (p: TrainRoundPro
     const matrix = buildMatrix(db, spec.spec, { signal: ctl.signal, onProgress: (done, total) => report({ stage: 'features', method: null, done, total }) });
     if (matrix.rows === 0) throw new RosasError('invalid-argument', 'the project has no records yet: import logs before training');
     return { labels, specId: spec.id, matrix, maxId: matrix.ids[matrix.rows - 1]! };
-  } finally {
-    if (own && db.inTransaction) db.exec('COMMIT');
-  }
+  });
 }
 
 /** Labeled record ids → rows of the matrix (ids are ascending). */
@@ -158,31 +130,16 @@ function trainLabels(snapshot: Snapshot): TrainLabels & { unsure: number } {
   return { anomalies: Int32Array.from(anomalies), normals: Int32Array.from(normals), unlabeled, unsure };
 }
 
-/** A progress reporter: stage changes and the last value of a stage go out at once, the rest at most every 100 ms. */
-function reporter(onProgress: TrainControl['onProgress']): (p: TrainRoundProgress) => void {
-  let last = 0;
+/** A progress reporter: stage changes, the last value of a stage and epochs go out at once, the rest at most every 100 ms. */
+function reporter(onProgress: TaskControl<TrainRoundProgress>['onProgress']): (p: TrainRoundProgress) => void {
+  if (!onProgress) return () => {};
+  const progress = throttle(onProgress, 100);
   let stage: TrainStage | null = null;
   return (p) => {
-    if (!onProgress) return;
-    const now = Date.now();
-    if (p.stage !== stage || p.done >= p.total || p.training || now - last >= 100) {
-      stage = p.stage;
-      last = now;
-      onProgress(p);
-    }
+    const now = p.stage !== stage || p.done >= p.total || p.training !== undefined;
+    stage = p.stage;
+    progress.push(p, now);
   };
-}
-
-function checkOptions(opts: TrainRoundOptions): void {
-  if (opts.seed !== undefined && !(Number.isSafeInteger(opts.seed) && opts.seed >= 0 && opts.seed <= 0xffffffff)) {
-    throw new RosasError('invalid-argument', `the seed must be an integer from 0 to ${0xffffffff}, got ${opts.seed}`);
-  }
-  if (opts.epochs !== undefined && !(Number.isInteger(opts.epochs) && opts.epochs >= 1)) {
-    throw new RosasError('invalid-argument', `epochs must be an integer ≥ 1, got ${opts.epochs}`);
-  }
-  if (opts.method !== undefined && !TRAIN_METHODS.includes(opts.method)) {
-    throw new RosasError('invalid-argument', `unknown method "${String(opts.method)}"; methods are ${TRAIN_METHODS.join(', ')}`);
-  }
 }
 
 interface Trained {
@@ -198,7 +155,7 @@ interface Trained {
   hiddenAnomalyAuc: number | null;
 }
 
-async function trainIsolationForest(m: RecordMatrix, seed: number, ctl: TrainControl, report: (p: TrainRoundProgress) => void): Promise<Trained> {
+async function trainIsolationForest(m: RecordMatrix, seed: number, ctl: TaskControl<TrainRoundProgress>, report: (p: TrainRoundProgress) => void): Promise<Trained> {
   report({ stage: 'training', method: 'iforest', done: 0, total: 1 });
   const t0 = performance.now();
   const forest: IsolationForest = fitIsolationForest(m, { seed, trees: IFOREST_TREES, sampleSize: IFOREST_SAMPLE_SIZE });
@@ -239,7 +196,7 @@ async function trainRosasRound(
   labels: TrainLabels,
   seed: number,
   opts: TrainRoundOptions,
-  ctl: TrainControl,
+  ctl: TaskControl<TrainRoundProgress>,
   report: (p: TrainRoundProgress) => void,
 ): Promise<Trained> {
   // Asking for a number of epochs means exactly that many; otherwise the stopping rule asked for, or the engine's.
@@ -299,8 +256,8 @@ async function saveWhenFree(save: () => number, signal: AbortSignal | undefined)
 }
 
 /** Trains, scores and stores one round; see the top of this file. */
-export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl: TrainControl = {}): Promise<TrainRoundResult> {
-  checkOptions(opts);
+export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl: TaskControl<TrainRoundProgress> = {}): Promise<TrainRoundResult> {
+  checkTrainOptions(opts);
   const started = performance.now();
   const report = reporter(ctl.onProgress);
   throwIfAborted(ctl.signal, 'training');
@@ -364,8 +321,8 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
           JSON.stringify(trained.history),
         ).lastInsertRowid,
     );
-    // Labels of records that no longer exist cannot be kept (the foreign key); there are none
-    // unless records are deleted, which nothing does.
+    // Labels of records that no longer exist cannot be kept (the foreign key). Only `rosas
+    // simulate` deletes records, before any label exists, so this guard should never drop one.
     const insertLabel = db.prepare('INSERT INTO round_labels (round_id, record_id, label) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM records WHERE id = ?)');
     for (const [id, label] of snapshot.labels) insertLabel.run(round, id, label, id);
     db.prepare('INSERT INTO models (round_id, topology, weights) VALUES (?, ?, ?)').run(round, trained.topology, trained.weights);

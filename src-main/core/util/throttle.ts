@@ -1,12 +1,15 @@
-/** Calls `fn` at most every `ms` milliseconds; `flush` delivers the last value right away. */
-export function throttle<T>(fn: (value: T) => void, ms = 100): { push(value: T): void; flush(): void } {
+/**
+ * Calls `fn` at most every `ms` milliseconds; `push(value, true)` delivers at once whatever the
+ * time (a value that must not be missed), and `flush` delivers the last value held back.
+ */
+export function throttle<T>(fn: (value: T) => void, ms = 100): { push(value: T, now?: boolean): void; flush(): void } {
   let last = 0;
   let pending: { value: T } | null = null;
   return {
-    push(value) {
-      const now = Date.now();
-      if (now - last >= ms) {
-        last = now;
+    push(value, now = false) {
+      const time = Date.now();
+      if (now || time - last >= ms) {
+        last = time;
         pending = null;
         fn(value);
       } else pending = { value };

@@ -8,7 +8,7 @@ import { RecentProjects } from '../../../src-main/api/recent';
 import { Session } from '../../../src-main/api/session';
 import type { Explanation } from '../../../src-main/core/explain/explain';
 import { importFile } from '../../../src-main/core/ingest/import';
-import { rankedIds, roundScores } from '../../../src-main/core/rounds/rounds';
+import { rankedIds, roundScores } from '../../../src-main/core/rounds/ranking';
 import { trainRound } from '../../../src-main/core/rounds/train-round';
 import { samplePath, tempDir } from '../../helpers/samples';
 

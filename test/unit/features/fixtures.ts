@@ -1,8 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import { StatsCollector, valueType, type FieldStats } from '../../../src-main/core/ingest/field-stats';
-import type { FieldValue, Format } from '../../../src-main/core/ingest/types';
-import { inferRole, type Role, type RoleGuess } from '../../../src-main/core/features/roles';
-import type { SpecInputField } from '../../../src-main/core/features/spec';
+import { inferRole, type RoleGuess } from '../../../src-main/core/features/roles';
+import type { SpecInputField } from '../../../src-main/core/features/spec-plan';
+import type { Role } from '../../../src-main/core/fields/role';
+import { StatsCollector, valueType, type FieldStats } from '../../../src-main/core/fields/stats';
+import type { FieldValue } from '../../../src-main/core/fields/values';
+import type { Format } from '../../../src-main/core/ingest/types';
 import { parseWith } from '../../helpers/parse';
 import { samplePath } from '../../helpers/samples';
 

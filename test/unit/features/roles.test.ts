@@ -11,7 +11,8 @@ import { windowsEvents } from '../../../src-main/core/ingest/formats/windows-eve
 import { zeekJson } from '../../../src-main/core/ingest/formats/zeek-json';
 import { zeekTsv } from '../../../src-main/core/ingest/formats/zeek-tsv';
 import type { Format } from '../../../src-main/core/ingest/types';
-import { FEATURE_ROLES, inferRole, nameTokens, ROLES, type Role } from '../../../src-main/core/features/roles';
+import { FEATURE_ROLES, inferRole, nameTokens } from '../../../src-main/core/features/roles';
+import { ROLES, type Role } from '../../../src-main/core/fields/role';
 import { guesses, roles, sampleTable, tableOf } from './fixtures';
 
 /** Asserts roles of named fields; a list means any of those roles is right (see the comment there). */

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  averagePathLength,
-  fitIsolationForest,
-  isolationForestFromJSON,
-  isolationForestToJSON,
-  scoreIsolationForest,
-} from '../../../src-main/core/model/iforest';
+import { averagePathLength, checkForest, fitIsolationForest, scoreIsolationForest } from '../../../src-main/core/model/iforest';
 import type { Matrix } from '../../../src-main/core/model/rosas/types';
 import { mulberry32 } from '../../../src-main/core/util/random';
 
@@ -112,17 +106,28 @@ describe('Isolation Forest', () => {
     expect(scoreIsolationForest(f, m).filter((_, i) => i % 2 === 0)).toEqual(scoreIsolationForest(g, even));
   });
 
-  it('round-trips through JSON and structured clone', () => {
+  it('survives structured clone, and checkForest tells a sound forest from a damaged one', () => {
     const m = gaussianBlob(500, 4, 7);
     const f = fitIsolationForest(m, { seed: 2 });
-    const back = isolationForestFromJSON(isolationForestToJSON(f));
+    const back = structuredClone(f);
     expect(back).toEqual(f);
     expect(scoreIsolationForest(back, m)).toEqual(scoreIsolationForest(f, m));
-    expect(structuredClone(f)).toEqual(f);
-    expect(() => isolationForestFromJSON('{"kind":"other"}')).toThrow(/not an Isolation Forest/);
-    const broken = JSON.parse(isolationForestToJSON(f)) as { left: number[]; feature: number[] };
-    broken.left[0] = 0;
-    expect(() => isolationForestFromJSON(JSON.stringify(broken))).toThrow(/corrupt/);
+    expect(() => checkForest(f)).not.toThrow();
+    const damaged = (change: (g: Record<string, unknown>) => void) => {
+      const g = structuredClone(f) as unknown as Record<string, unknown>;
+      change(g);
+      return () => checkForest(g);
+    };
+    expect(() => checkForest({ kind: 'other' })).toThrow(/not an Isolation Forest/);
+    expect(() => checkForest(null)).toThrow(/not an Isolation Forest/);
+    expect(damaged((g) => (g.left = Array.from(f.left)))).toThrow(/wrong type/);
+    expect(damaged((g) => (g.value = f.value.slice(1)))).toThrow(/differ in length/);
+    expect(damaged((g) => (g.dim = 0))).toThrow(/bad dim/);
+    expect(damaged((g) => (g.roots = new Int32Array(0)))).toThrow(/no trees/);
+    expect(damaged((g) => ((g.roots as Int32Array)[0] = f.feature.length))).toThrow(/root .* out of range/);
+    const split = f.feature.findIndex((x) => x >= 0);
+    expect(damaged((g) => ((g.left as Int32Array)[split] = 0))).toThrow(/children out of range/);
+    expect(damaged((g) => ((g.feature as Int32Array)[split] = 4))).toThrow(/splits on feature 4/);
   });
 
   it('reports progress, honours abort and checks the width', () => {

@@ -4,7 +4,7 @@ import { CancelledError } from '../../../src-main/core/errors';
 import { rosasOptions, trainRosas } from '../../../src-main/core/model/rosas/rosas';
 import { labelsFor, synthetic } from '../../helpers/rosas-data';
 
-// Members in worker threads run the built job worker (dist-main/), like the app's jobs.
+// Members run in the member worker: built in dist-main/, or bundled on the fly from sources.
 describe('ensemble members in worker threads', () => {
   const { data, y } = synthetic(1200, 8, 0.05, 31);
   const labels = labelsFor(y, 10, 5);

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import { buildSpec, saveSpec } from '../../../src-main/core/features/spec';
-import type { FieldValue } from '../../../src-main/core/ingest/types';
+import { buildSpec } from '../../../src-main/core/features/spec-plan';
+import { saveSpec } from '../../../src-main/core/features/spec-store';
+import type { FieldValue } from '../../../src-main/core/fields/values';
 import { specInputs, storeTable, tableOf } from '../../unit/features/fixtures';
 
 /**
@@ -42,4 +43,13 @@ export function storeRound(db: Database, scores: Float32Array, opts: { method?: 
   db.prepare('INSERT INTO models (round_id, topology, weights) VALUES (?, ?, ?)').run(round, '{"kind":"iforest","version":1,"forest":{}}', Buffer.alloc(0));
   db.prepare('INSERT INTO scores (round_id, count, scores) VALUES (?, ?, ?)').run(round, scores.length, Buffer.from(scores.buffer, scores.byteOffset, scores.byteLength));
   return round;
+}
+
+/** The reference ranking: a comparator sort. */
+export function slowRank(scores: Float32Array): number[] {
+  const ids: number[] = [];
+  scores.forEach((s, i) => {
+    if (!Number.isNaN(s)) ids.push(i + 1);
+  });
+  return ids.sort((a, b) => scores[b - 1]! - scores[a - 1]! || a - b);
 }

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { buildMatrix } from '../../../src-main/core/features/featurize';
-import { latestSpec } from '../../../src-main/core/features/spec';
+import { latestSpec } from '../../../src-main/core/features/spec-store';
 import { CancelledError } from '../../../src-main/core/errors';
 import { currentLabels, setLabels } from '../../../src-main/core/labels/labels';
 import { loadTf } from '../../../src-main/core/model/backend';
 import { scoreIsolationForest, type IsolationForest } from '../../../src-main/core/model/iforest';
 import { scoreMatrix } from '../../../src-main/core/model/rosas/rosas';
 import { openProject } from '../../../src-main/core/project/project';
-import { getRound, listRounds, rankedIds, roundLabels, roundModel, roundScores } from '../../../src-main/core/rounds/rounds';
+import { roundModel } from '../../../src-main/core/rounds/model-store';
+import { rankedIds, roundScores } from '../../../src-main/core/rounds/ranking';
+import { getRound, listRounds, roundLabels } from '../../../src-main/core/rounds/store';
 import { trainRound, type TrainRoundProgress } from '../../../src-main/core/rounds/train-round';
 import { newProject, projectDigest } from '../../helpers/project';
 import { seedProject } from './fixtures';
@@ -87,7 +89,7 @@ describe('trainRound', () => {
     await expect(trainRound(p.db, { method: 'rosas' })).rejects.toThrow(/at least one record labeled anomaly/);
     await expect(trainRound(p.db, { epochs: 0 })).rejects.toThrow(/epochs/);
     await expect(trainRound(p.db, { seed: -1 })).rejects.toThrow(/seed/);
-    await expect(trainRound(p.db, { method: 'svm' as never })).rejects.toThrow(/unknown method/);
+    await expect(trainRound(p.db, { method: 'svm' as never })).rejects.toThrow(/method must be a known training method/);
     expect(projectDigest(p)).toBe(before);
     const empty = newProject();
     await expect(trainRound(empty.db, {})).rejects.toThrow(/no records/);

@@ -1,5 +1,6 @@
-import type { Fields, LineFormat, LineParser, ParseResult, Sample } from '../types';
-import { MONTHS } from '../time';
+import type { Fields } from '../../fields/values';
+import type { LineFormat, LineParser, ParseResult, Sample } from '../types';
+import { MONTHS } from '../../fields/time';
 import { confidenceOf, lineShare } from '../sniff';
 
 /**

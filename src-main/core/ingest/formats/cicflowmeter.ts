@@ -1,5 +1,6 @@
-import { parseEpochSeconds, parseIsoTime } from '../time';
-import type { Fields, LineFormat, ParseContext, Sample } from '../types';
+import { parseEpochSeconds, parseIsoTime } from '../../fields/time';
+import type { Fields } from '../../fields/values';
+import type { LineFormat, ParseContext, Sample } from '../types';
 import { completeLines, createDelimitedParser, splitRecord } from './csv';
 
 /**

@@ -1,5 +1,6 @@
-import { numberedName } from '../field-names';
-import type { Fields, LineFormat, LineParser, ParseResult, Sample, Scalar } from '../types';
+import { numberedName } from '../../fields/names';
+import type { Fields, Scalar } from '../../fields/values';
+import type { LineFormat, LineParser, ParseResult, Sample } from '../types';
 
 /**
  * Delimited text (RFC 4180 CSV, and TSV read the same way) with a header row. The row parser here

@@ -1,5 +1,6 @@
 import { isJsonObject } from '../json-documents';
-import type { Fields, FormatName, JsonFormat, ParseResult, Sample } from '../types';
+import type { Fields } from '../../fields/values';
+import type { FormatName, JsonFormat, ParseResult, Sample } from '../types';
 
 /**
  * A JSON format whose records are objects: anything else is quarantined, and `read` turns an

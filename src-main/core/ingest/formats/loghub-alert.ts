@@ -1,6 +1,8 @@
-import type { Fields, LineFormat, LineParser, ParseResult, Sample } from '../types';
+import type { Fields } from '../../fields/values';
+import type { LineFormat, LineParser, ParseResult, Sample } from '../types';
 import { messageTemplate } from '../template';
-import { authFields, splitTag } from './syslog';
+import { authFields } from './auth-events';
+import { splitTag } from './syslog-header';
 import { confidenceOf, lineShare } from '../sniff';
 
 /**

@@ -1,7 +1,8 @@
-import type { Fields, LineFormat, LineParser, ParseContext, ParseResult, Sample } from '../types';
-import { MONTHS, YearlessClock } from '../time';
+import type { Fields } from '../../fields/values';
+import type { LineFormat, LineParser, ParseContext, ParseResult, Sample } from '../types';
+import { MONTHS, YearlessClock } from '../../fields/time';
 import { findIps, messageTemplate } from '../template';
-import { optionYear, splitTag } from './syslog';
+import { optionYear, splitTag } from './syslog-header';
 import { lineShare } from '../sniff';
 
 /**

@@ -1,6 +1,7 @@
 import { isIp } from '../../util/ip';
-import { parseEpochSeconds } from '../time';
-import type { Fields, LineFormat, Sample } from '../types';
+import { parseEpochSeconds } from '../../fields/time';
+import type { Fields } from '../../fields/values';
+import type { LineFormat, Sample } from '../types';
 import { completeLines, createDelimitedParser, splitRecord } from './csv';
 
 /**

@@ -1,6 +1,6 @@
 import { flatten } from '../flatten';
 import { isJsonObject } from '../json-documents';
-import { parseIsoTime } from '../time';
+import { parseIsoTime } from '../../fields/time';
 import { epochFromNumber } from './ndjson';
 import type { JsonFormat, Sample } from '../types';
 import { jsonObjectFormat } from './json-object-format';

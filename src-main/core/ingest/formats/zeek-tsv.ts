@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import { parseAnyTime } from '../time';
-import type { Fields, LineFormat, LineParser, ParseResult, Sample, Scalar } from '../types';
+import { parseAnyTime } from '../../fields/time';
+import type { Fields, Scalar } from '../../fields/values';
+import type { LineFormat, LineParser, ParseResult, Sample } from '../types';
 import { uniqueNames } from './csv';
 
 /**

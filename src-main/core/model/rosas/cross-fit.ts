@@ -1,3 +1,4 @@
+import { crossFitMinAnomalies } from '../../../../src-shared/training';
 import { mulberry32, permutation } from '../../util/random';
 import type { LoadedTf } from '../backend';
 import { scoreMatrix } from './score';
@@ -25,7 +26,7 @@ export interface CrossFitPlan {
 /** Whether there are enough labels to cross-fit; otherwise training falls back to label-free stopping. */
 export function canCrossFit(labels: TrainLabels, opts: Pick<RosasOptions, 'ensemble' | 'crossFitMinPerFold' | 'heldOutFraction' | 'heldOutMax'>): boolean {
   const held = heldOutCount(labels.unlabeled.length, opts);
-  return opts.ensemble >= 2 && labels.anomalies.length >= opts.ensemble * opts.crossFitMinPerFold && held >= MIN_HELD_OUT && labels.unlabeled.length - held >= MIN_HELD_OUT;
+  return opts.ensemble >= 2 && labels.anomalies.length >= crossFitMinAnomalies(opts) && held >= MIN_HELD_OUT && labels.unlabeled.length - held >= MIN_HELD_OUT;
 }
 
 /** The held-out figure at the epoch whose weights were kept. */

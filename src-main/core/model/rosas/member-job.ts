@@ -1,4 +1,5 @@
 import { RosasError } from '../../errors';
+import type { TaskControl } from '../../util/task';
 import { loadTf, type BackendName } from '../backend';
 import { trainRosasMember } from './train';
 import type { Matrix, RosasOptions, TrainedModel, TrainLabels, TrainProgress } from './types';
@@ -16,7 +17,7 @@ export interface MemberJobInput {
   backend: BackendName;
 }
 
-export async function runMemberJob(input: MemberJobInput, ctl: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainedModel> {
+export async function runMemberJob(input: MemberJobInput, ctl: TaskControl<TrainProgress>): Promise<TrainedModel> {
   const loaded = await loadTf(input.backend);
   if (loaded.backend !== input.backend) {
     throw new RosasError('internal', `a training thread loaded the ${loaded.backend} backend where the others run ${input.backend}`);

@@ -1,3 +1,4 @@
+import { crossFitMinAnomalies, leastEpochsText, TRAINING_DEFAULTS } from '../../../../src-shared/training';
 import type { RosasOptions } from './types';
 
 export { trainRosas } from './ensemble';
@@ -8,26 +9,27 @@ export { rosasTopology } from './network';
  * The reference code's settings (configs.yaml and RoSAS.py), except how long to train and which
  * weights to keep: the reference trains up to 200 epochs and early-stops on a labeled validation
  * split that an analyst does not have. Here training stops when the labeled anomalies are
- * separated in embedding space (or that stalls), but not before 250 / D epochs on narrow inputs,
- * keeps averaged weights, and averages three models, one of which sees centered inputs. See
- * docs/rosas-reference.md ("What we do differently") and `npm run bench:engine` for the figures.
+ * separated in embedding space (or that stalls), but not before minEpochsScale / D epochs on
+ * narrow inputs, keeps averaged weights, and averages `ensemble` models, one of which sees
+ * centered inputs. See docs/rosas-reference.md ("What we do differently") and `npm run bench:engine` for the figures.
  */
 export const DEFAULT_ROSAS_OPTIONS: RosasOptions = {
   seed: 42,
-  epochs: 200,
+  // TRAINING_DEFAULTS are shared with the help texts; the keys keep their order (stored params).
+  epochs: TRAINING_DEFAULTS.epochs,
   stopping: 'separation',
-  minEpochs: 5,
-  minEpochsScale: 250,
+  minEpochs: TRAINING_DEFAULTS.minEpochs,
+  minEpochsScale: TRAINING_DEFAULTS.minEpochsScale,
   separationTarget: 0.12,
   plateauWindow: 10,
   plateauDelta: 0.05,
-  crossFitMinPerFold: 2,
+  crossFitMinPerFold: TRAINING_DEFAULTS.crossFitMinPerFold,
   heldOutFraction: 0.2,
   heldOutMax: 5000,
   heldOutTolerance: 0.05,
   patience: 10,
   weightAveraging: 0.99,
-  ensemble: 3,
+  ensemble: TRAINING_DEFAULTS.ensemble,
   centeredMembers: 1,
   batchesPerEpoch: 16,
   batchSize: 32,
@@ -48,10 +50,9 @@ export const REFERENCE_NO_ES: Partial<RosasOptions> = { stopping: 'fixed', epoch
 /** How long training runs under these options, in words (for CLI and benchmark output). */
 export function describeTraining(o: RosasOptions): string {
   if (o.stopping === 'fixed') return `${o.epochs} epochs`;
-  const least = o.minEpochsScale > 0 ? `max(${o.minEpochs}, ${o.minEpochsScale} / D)` : `${o.minEpochs}`;
-  const separation = `label-free stopping (${least}–${o.epochs} epochs: triplet loss < ${o.separationTarget} × margin or stalled)`;
+  const separation = `label-free stopping (${leastEpochsText(o)}–${o.epochs} epochs: triplet loss < ${o.separationTarget} × margin or stalled)`;
   if (o.stopping === 'separation') return separation;
-  return `cross-fitted stopping (each of ${o.ensemble} models hides 1/${o.ensemble} of the labeled anomalies; held-out AUC within ${o.heldOutTolerance} of its best, patience ${o.patience}, ${o.minEpochs}–${o.epochs} epochs; under ${o.crossFitMinPerFold * o.ensemble} labeled anomalies: ${separation})`;
+  return `cross-fitted stopping (each of ${o.ensemble} models hides 1/${o.ensemble} of the labeled anomalies; held-out AUC within ${o.heldOutTolerance} of its best, patience ${o.patience}, ${o.minEpochs}–${o.epochs} epochs; under ${crossFitMinAnomalies(o)} labeled anomalies: ${separation})`;
 }
 
 export function rosasOptions(partial: Partial<RosasOptions> = {}): RosasOptions {

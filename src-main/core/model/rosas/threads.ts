@@ -1,8 +1,13 @@
 import { CancelledError } from '../../errors';
-import { runJob } from '../../jobs/run-job';
+import type { WorkerEntry } from '../../workers/entry';
+import { runTask } from '../../workers/run-task';
 import type { LoadedTf } from '../backend';
+import type { MemberJobInput } from './member-job';
 import type { TrainControl } from './train';
-import type { Matrix, MemberSetup, RosasOptions, TrainedModel, TrainLabels } from './types';
+import type { Matrix, MemberSetup, RosasOptions, TrainedModel, TrainLabels, TrainProgress } from './types';
+
+/** One member's thread loads the engine only: no ingest, no SQLite. */
+const MEMBER_WORKER: WorkerEntry = { name: 'member-worker', source: 'src-main/core/model/rosas/member-worker.ts' };
 
 /** The rows in shared memory (copied once unless they already are), for threads to read in place. */
 function shared(data: Matrix): Matrix {
@@ -38,10 +43,12 @@ export async function trainMembersInThreads(
     while (next < setups.length && !stop.signal.aborted) {
       const member = next++;
       try {
-        results[member] = await runJob(
-          'rosasMember',
+        results[member] = await runTask<MemberJobInput, TrainedModel, TrainProgress>(
+          MEMBER_WORKER,
           { ...input, opts: { ...opts, seed: setups[member]!.seed }, member, offset: setups[member]!.offset },
           {
+            what: 'training',
+            thread: `the training thread of member ${member}`,
             signal: stop.signal,
             onProgress: (p) => {
               done[member] = Math.min(1, p.epoch / p.epochs);

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { CancelledError } from '../../errors';
 import { mulberry32 } from '../../util/random';
+import type { TaskControl } from '../../util/task';
 import type { LoadedTf } from '../backend';
 import { stepGradients } from './gradients';
 import { Adam } from './adam';
@@ -11,14 +12,12 @@ import type { EpochFigures, Matrix, RosasOptions, Topology, TrainedModel, TrainL
 /** Separate streams for initialisation and sampling, so changing one never shifts the other. */
 const SAMPLING_STREAM = 0x9e3779b9;
 
-export interface TrainControl {
-  signal?: AbortSignal;
+export interface TrainControl extends TaskControl<TrainProgress> {
   /**
    * Ensemble members may train in up to this many worker threads at once (default 1: one after
    * another here). Same weights either way; not with cross-fit or `onEpoch`.
    */
   threads?: number;
-  onProgress?: (p: TrainProgress) => void;
   /** After each epoch, with the weights the model would keep now (a view: copy to keep). */
   onEpoch?: (epoch: number, weights: Float32Array, member: number) => void | Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeStats, StatsCollector } from '../../../src-main/core/ingest/field-stats';
+import { mergeStats, StatsCollector } from '../../../src-main/core/fields/stats';
 
 function statsOf(values: string[]) {
   const c = new StatsCollector();

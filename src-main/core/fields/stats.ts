@@ -1,4 +1,4 @@
-import type { FieldValue } from './types';
+import type { FieldValue } from './values';
 import { mulberry32 } from '../util/random';
 import { isIp } from '../util/ip';
 

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { windowsEvents } from '../../../src-main/core/ingest/formats/windows-events';
 import { zeekTsv } from '../../../src-main/core/ingest/formats/zeek-tsv';
-import { suricataEve } from '../../../src-main/core/ingest/formats/suricata-eve';
-import type { FieldValue } from '../../../src-main/core/ingest/types';
+import type { FieldValue } from '../../../src-main/core/fields/values';
 import {
-  buildSpec,
   checkSpec,
   DEFAULT_LIMITS,
-  latestSpec,
-  saveSpec,
-  specById,
   type CategoricalFeature,
   type FeatureSpec,
   type FieldFeature,
@@ -17,7 +12,7 @@ import {
   type PortFeature,
   type TimestampFeature,
 } from '../../../src-main/core/features/spec';
-import { newProject } from '../../helpers/project';
+import { buildSpec } from '../../../src-main/core/features/spec-plan';
 import { sampleTable, specInputs, tableOf } from './fixtures';
 
 const many = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
@@ -251,42 +246,5 @@ describe('the spec as a whole', () => {
     expect((field(spec, 'EventID', 'categorical') as CategoricalFeature).values.length).toBeGreaterThan(3);
     expect(spec.names).toContain('Channel=security');
     expect(spec.names.every((n) => !/\s{2,}|\n|\t/.test(n))).toBe(true);
-  });
-
-  it('round-trips through the project file', async () => {
-    const t = await sampleTable(suricataEve, 'suricata-eve/slips-test6-malicious.eve.json');
-    const spec = buildSpec(specInputs(t), t.total);
-    const p = newProject();
-    try {
-      expect(latestSpec(p.db)).toBeNull();
-      const id = saveSpec(p.db, spec);
-      const loaded = latestSpec(p.db)!;
-      expect(loaded.id).toBe(id);
-      expect(loaded.spec).toEqual(spec);
-      const second = buildSpec(specInputs(t, { proto: 'ignore' }), t.total);
-      const id2 = saveSpec(p.db, second);
-      expect(id2).toBeGreaterThan(id);
-      expect(latestSpec(p.db)!.spec).toEqual(second);
-      expect(specById(p.db, id)).toEqual(spec);
-      expect(() => specById(p.db, 999)).toThrow(/no feature spec #999/);
-    } finally {
-      p.close();
-    }
-  });
-
-  it('refuses a spec from a newer version or a damaged one', () => {
-    const p = newProject();
-    try {
-      const insert = p.db.prepare("INSERT INTO feature_specs (created_at, spec) VALUES ('now', ?)");
-      insert.run(JSON.stringify({ version: 2 }));
-      expect(() => latestSpec(p.db)).toThrow(expect.objectContaining({ code: 'project-newer' }));
-      const spec = specOf(many(50, (i) => ({ n: i })));
-      insert.run(JSON.stringify({ ...spec, dim: spec.dim + 1 }));
-      expect(() => latestSpec(p.db)).toThrow(expect.objectContaining({ code: 'project-invalid' }));
-      insert.run('{not json');
-      expect(() => latestSpec(p.db)).toThrow(/not valid JSON/);
-    } finally {
-      p.close();
-    }
   });
 });

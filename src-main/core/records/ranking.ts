@@ -1,0 +1,36 @@
+/**
+ * A ranking as the read model takes it: the scores of one round and the record ids in rank order.
+ * rounds/ makes them (rounds/ranking.ts); records/ only reads them, so it never depends on how
+ * rounds are trained or stored.
+ */
+export interface Ranking {
+  round: number;
+  /** Names this ranking in caches: the round with its creation time (a number alone may be reused). */
+  key: string;
+  /** Element i: the score of record id i + 1, NaN where the round scored no record. Shared: do not modify. */
+  scores: Float32Array;
+  /** Record ids by descending score (ties: lower id first), unscored ones left out. Shared: do not modify. */
+  ranked: Int32Array;
+}
+
+/** A record's score in the ranking, or null when the round did not score it. */
+export function scoreOf(ranking: Ranking, id: number): number | null {
+  const s = ranking.scores[id - 1];
+  return s === undefined || s !== s ? null : s;
+}
+
+/** A record's 1-based rank, or null when unscored: a linear scan (about 1 ms for 1M records). */
+export function rankOf(ranking: Ranking, id: number): number | null {
+  if (scoreOf(ranking, id) === null) return null;
+  const i = ranking.ranked.indexOf(id);
+  return i < 0 ? null : i + 1;
+}
+
+/** Lowest and highest score of the ranking (0 and 0 when it is empty). */
+export function scoreRange(ranking: Ranking): { min: number; max: number } {
+  const { ranked, scores } = ranking;
+  if (!ranked.length) return { min: 0, max: 0 };
+  const max = scores[ranked[0]! - 1]!;
+  const min = scores[ranked[ranked.length - 1]! - 1]!;
+  return { min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
+}
