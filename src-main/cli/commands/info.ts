@@ -26,7 +26,8 @@ export async function infoCommand(argv: string[]): Promise<number> {
     println(`schema version ${info.schemaVersion}${upgrade}; created ${info.createdAt ?? '?'}`);
     println(`${info.records.toLocaleString('en')} records, ${info.quarantined.toLocaleString('en')} quarantined, ${info.sources.length} source(s)`);
     println(`labels: ${info.labels.anomaly} anomaly, ${info.labels.normal} normal, ${info.labels.unsure} unsure; ${info.rounds} round(s)`);
-    println(info.features ? `features: ${info.features.dim} columns (spec #${info.features.specId})` : 'features: none yet');
+    const versions = info.features && info.features.versions > 1 ? `, ${info.features.versions} versions in the project` : '';
+    println(info.features ? `features: ${info.features.dim} columns (spec #${info.features.specId}${versions})` : 'features: none yet');
     if (info.sources.length) {
       println();
       println('sources');
@@ -48,12 +49,13 @@ export async function infoCommand(argv: string[]): Promise<number> {
       println();
       println('rounds');
       printTable([
-        ['#', 'method', 'labels (anomaly/normal)', 'records', 'train s', 'backend', 'seed', 'created'],
+        ['#', 'method', 'labels (anomaly/normal)', 'records', 'spec', 'train s', 'backend', 'seed', 'created'],
         ...rounds.map((r) => [
           String(r.round),
           r.method === 'rosas' ? `rosas (${r.epochs ?? '?'} epochs)` : r.method,
           `${r.labeledAnomalies}/${r.labeledNormals}`,
           String(r.recordsScored),
+          `#${r.featureSpecId}`,
           r.trainSeconds.toFixed(1),
           r.backend,
           String(r.seed),

@@ -25,7 +25,8 @@ export function saveFieldStats(
 /**
  * The analyst's choice of role for fields (null returns a field to its inferred role), by field
  * name: a Map, as a name may be `__proto__` or `constructor`. Changing what the model sees is
- * explicit, so it rebuilds the feature spec; imports never do after the first.
+ * explicit, so it rebuilds the feature spec; a later import only does when it brings fields that
+ * would be features (updateSpecAfterImport).
  */
 export function setRoleOverrides(db: Database, roles: ReadonlyMap<string, Role | null>): void {
   db.transaction(() => {

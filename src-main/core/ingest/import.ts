@@ -4,7 +4,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import { RosasError, throwIfAborted } from '../errors';
 import { saveFieldStats } from '../features/field-roles';
-import { latestSpec, rebuildSpec } from '../features/spec-store';
+import { updateSpecAfterImport, type SpecAfterImport } from '../features/spec-store';
 import { FieldRegistry } from '../fields/names';
 import type { Role } from '../fields/role';
 import { valueType } from '../fields/stats';
@@ -71,6 +71,11 @@ export interface ImportSummary {
   /** Ground truth counts when a label column was given. */
   truth: { anomalies: number; normals: number } | null;
   fields: ImportedField[];
+  /**
+   * The feature spec in force after this import: a new version when the file brought fields that
+   * would be features (`newFields`, also said in `warnings`); the previous one kept otherwise.
+   */
+  featureSpec: SpecAfterImport;
   seconds: number;
   warnings: string[];
 }
@@ -206,7 +211,10 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
 
     report('saving', stat.size, records, quarantined);
     const collected = new Map(prepared.stats);
+    const rolesBefore = existingRoles(db, opts.roles);
     saveFieldStats(db, new FieldRegistry(setup.existing, prepared.added), collected, opts.roles);
+    // Roles given with the import for fields already there are the analyst's change: a rebuild.
+    const rolesChanged = rolesBefore.size > 0 && listFields(db).some((f) => rolesBefore.has(f.pos) && rolesBefore.get(f.pos) !== f.effectiveRole);
     const setPresent = db.prepare('INSERT INTO source_fields (source_id, field_id, present) SELECT ?, id, ? FROM fields WHERE pos = ?');
     for (const [pos, st] of collected) setPresent.run(sourceId, st.present, pos);
     const seconds = (Date.now() - started) / 1000;
@@ -219,8 +227,10 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
       seconds,
       sourceId,
     );
-    // The first import defines how records become features; later imports keep that meaning.
-    if (!latestSpec(db)) rebuildSpec(db);
+    // The first import defines how records become features; a later one adds a version only when
+    // it brings fields that would be features (or changes roles), so that they reach the model.
+    const featureSpec = updateSpecAfterImport(db, rolesChanged);
+    if (featureSpec.previousId !== null && featureSpec.id !== featureSpec.previousId) warnings.push(specWarning(featureSpec));
     db.exec('COMMIT');
     progress.flush();
 
@@ -248,6 +258,7 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
       labelColumn: opts.labelColumn ?? null,
       truth: opts.labelColumn ? prepared.truth : null,
       fields,
+      featureSpec,
       seconds,
       warnings,
     };
@@ -255,4 +266,22 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
     if (db.inTransaction) db.exec('ROLLBACK');
     throw err;
   }
+}
+
+/** Effective roles of the existing fields that `roles` names, by pos. */
+function existingRoles(db: Database, roles: Record<string, Role> | undefined): Map<number, Role> {
+  const named = new Set(Object.keys(roles ?? {}).map((k) => k.toLowerCase()));
+  if (!named.size) return new Map();
+  return new Map(listFields(db).flatMap((f) => (named.has(f.name.toLowerCase()) ? [[f.pos, f.effectiveRole] as const] : [])));
+}
+
+/** Names shown in a warning at most; the rest are counted. */
+const NAMES_SHOWN = 12;
+
+function specWarning(s: SpecAfterImport): string {
+  const n = s.newFields.length;
+  if (n === 0) return `the roles given changed the model's features from the next round (feature spec #${s.id})`;
+  const shown = s.newFields.slice(0, NAMES_SHOWN).join(', ');
+  const more = n > NAMES_SHOWN ? ` and ${n - NAMES_SHOWN} more` : '';
+  return `${n} new field${n === 1 ? ' joins' : 's join'} the model from the next round: ${shown}${more} (feature spec #${s.id})`;
 }

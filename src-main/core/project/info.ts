@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { loadMigrations, schemaVersion } from './migrate';
-import { latestSpec } from '../features/spec-store';
+import { latestSpec, specCount } from '../features/spec-store';
 import { inferRole } from '../features/roles';
 import type { Role } from '../fields/role';
 import { labelFieldNames, listFields } from '../fields/table';
@@ -40,7 +40,8 @@ export interface ProjectInfo {
   quarantined: number;
   sources: SourceInfo[];
   fields: FieldInfo[];
-  features: { specId: number; dim: number } | null;
+  /** The spec in force (the next round trains with it) and how many versions the project holds. */
+  features: { specId: number; dim: number; versions: number } | null;
   labels: { anomaly: number; normal: number; unsure: number };
   rounds: number;
 }
@@ -94,7 +95,7 @@ export function projectInfo(db: Database, projectPath: string): ProjectInfo {
     quarantined: sources.reduce((n, s) => n + s.quarantined, 0),
     sources,
     fields,
-    features: spec ? { specId: spec.id, dim: spec.spec.dim } : null,
+    features: spec ? { specId: spec.id, dim: spec.spec.dim, versions: specCount(db) } : null,
     labels: labelCounts,
     rounds: (db.prepare('SELECT count(*) AS n FROM rounds').get() as { n: number }).n,
   };
