@@ -212,8 +212,8 @@ export interface LabelsSetResult {
 // ---------------------------------------------------------------------------------------------
 // Rounds (their figures and charts are core types, re-exported above).
 
-/** What the UI may ask of a training round: the options of rounds/train-options.ts but the simulation's. */
-export type TrainRequest = Omit<TrainRoundOptions, 'normalsAs'>;
+/** What the UI may ask of a training round: the options of rounds/train-options.ts but the simulation's two. */
+export type TrainRequest = Omit<TrainRoundOptions, 'normalsAs' | 'normalsFeedback'>;
 
 // ---------------------------------------------------------------------------------------------
 // Export.

@@ -17,6 +17,7 @@ const SOURCE = { id: 1, fileName: 'conn.log', filePath: '/logs/conn.log', sha256
 const PATH = '/cases/state-test.rosas';
 
 const trained = (round: number): TrainRoundResult => ({
+  repeats: null,
   round,
   method: 'iforest',
   backend: 'js',

@@ -7,6 +7,7 @@ import { FakeApi } from './testing/fake-api';
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 const result = (round: number): TrainRoundResult => ({
+  repeats: null,
   round,
   method: 'rosas',
   backend: 'wasm',

@@ -88,13 +88,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
             records_scored: r.recordsScored,
             feature_spec_id: r.featureSpecId,
             dim: r.dim,
+            repeats_round: r.repeats,
           });
         } else {
           const heldOut = r.hiddenAnomalyAuc === null ? '' : ` (kept where anomalies each model never saw rank at AUC ${r.hiddenAnomalyAuc.toFixed(3)})`;
-          const what = r.method === 'rosas' ? `RoSAS, ${r.epochs} epochs${heldOut}` : 'Isolation Forest (no labeled anomaly yet)';
+          const what = r.method === 'rosas' ? `RoSAS, ${r.epochs} epochs${heldOut}` : 'Isolation Forest and your normals (no labeled anomaly yet)';
           println(`round ${r.round}: ${what}, backend ${r.backend}, seed ${r.seed}`);
           println(`  trained on ${r.labeledAnomalies} anomaly, ${r.labeledNormals} normal label(s) in ${r.trainSeconds.toFixed(1)} s`);
           println(`  scored ${r.recordsScored.toLocaleString('en')} records (${r.dim} features) in ${r.scoreSeconds.toFixed(1)} s`);
+          if (r.repeats !== null) println(`  note: no label, record or option changed since round ${r.repeats}: this round ranks exactly as it did; label more records first`);
         }
         return 0;
       },

@@ -251,6 +251,8 @@ export interface BuildMatrixOptions {
   onProgress?: (done: number, total: number) => void;
   /** Only records with firstId <= id <= lastId. */
   where?: { firstId?: number; lastId?: number };
+  /** A key per record from its field values (e.g. a message template): rows with equal keys share a group number. */
+  groupKey?: (values: FieldValue[]) => string | null;
 }
 
 export interface Matrix {
@@ -260,6 +262,8 @@ export interface Matrix {
   x: Float32Array;
   rows: number;
   dim: number;
+  /** With BuildMatrixOptions.groupKey: each row's group number (0, 1, … by first appearance); -1 where the key was null. */
+  groups?: Int32Array;
 }
 
 /**
@@ -279,6 +283,9 @@ export function buildMatrix(db: Database, spec: FeatureSpec, opts: BuildMatrixOp
     }
     const ids = new Int32Array(total);
     const x = new Float32Array(total * dim);
+    // Read while the values are parsed anyway: a second pass over 1M records would cost seconds.
+    const groups = opts.groupKey ? new Int32Array(total) : undefined;
+    const groupOf = new Map<string, number>();
     const page = db.prepare('SELECT id, ts, fields FROM records WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?').raw(true);
     let rows = 0;
     let from = firstId;
@@ -290,12 +297,21 @@ export function buildMatrix(db: Database, spec: FeatureSpec, opts: BuildMatrixOp
       for (let i = 0; i < batch.length; i++) {
         const [id, ts, text] = batch[i]!;
         if (id > 2147483647 || id < -2147483648) throw new RosasError('internal', `record id ${id} does not fit the matrix's id column`);
-        featurize(parseFieldValues(text), x, rows * dim, ts);
+        const values = parseFieldValues(text);
+        featurize(values, x, rows * dim, ts);
+        if (groups) {
+          const key = opts.groupKey!(values);
+          let g = key === null ? -1 : groupOf.get(key);
+          if (g === undefined) groupOf.set(key!, (g = groupOf.size));
+          groups[rows] = g;
+        }
         ids[rows++] = id;
       }
       from = batch[batch.length - 1]![0] + 1;
       opts.onProgress?.(rows, total);
     }
-    return rows === total ? { ids, x, rows, dim } : { ids: ids.slice(0, rows), x: x.slice(0, rows * dim), rows, dim };
+    const m: Matrix = rows === total ? { ids, x, rows, dim } : { ids: ids.slice(0, rows), x: x.slice(0, rows * dim), rows, dim };
+    if (groups) m.groups = rows === total ? groups : groups.slice(0, rows);
+    return m;
   });
 }

@@ -183,15 +183,47 @@ function compile(forest: IsolationForest): Walk {
  * goes left at every split on it.
  */
 export function scoreIsolationForest(forest: IsolationForest, data: Matrix, opts: ScoreOptions = {}): Float32Array {
+  const walk = compile(forest);
+  const norm = forest.roots.length * averagePathLength(forest.sampleSize);
+  const sums = walkSums(forest, walk, walk.leaf, data, opts);
+  // One-row samples give c(ψ) = 0; sklearn then scores every row 0.5.
+  return Float32Array.from(sums, (sum) => (norm > 0 ? Math.pow(2, -sum / norm) : 0.5));
+}
+
+/**
+ * Per row, the sum over the trees of `values[leaf]` at the leaf the row reaches (values indexed by
+ * node, as the forest's arrays are). What feedback uses to tell which rows share leaves with
+ * labeled ones.
+ */
+export function leafSums(forest: IsolationForest, values: Float64Array, data: Matrix, opts: ScoreOptions = {}): Float64Array {
+  if (values.length !== forest.feature.length) throw new Error(`leafSums needs a value per node (${forest.feature.length}), got ${values.length}`);
+  return walkSums(forest, compile(forest), values, data, opts);
+}
+
+/** The nodes (leaves) that the given rows reach, one per tree and row, in a set by node index. */
+export function leavesOf(forest: IsolationForest, data: Matrix, rows: ArrayLike<number>): Set<number> {
+  const { feature: f, threshold: t, next, depth } = compile(forest);
+  const { x, dim } = data;
+  const out = new Set<number>();
+  for (let i = 0; i < rows.length; i++) {
+    const b = rows[i]! * dim;
+    for (const root of forest.roots) {
+      let n = root;
+      for (let d = 0; d < depth; d++) n = next[n]! + +(x[b + f[n]!]! > t[n]!);
+      out.add(n);
+    }
+  }
+  return out;
+}
+
+function walkSums(forest: IsolationForest, walk: Walk, values: Float64Array, data: Matrix, opts: ScoreOptions): Float64Array {
   const { x, rows, dim } = data;
   if (dim !== forest.dim) throw new Error(`Isolation Forest was fitted on ${forest.dim} features, data has ${dim}`);
-  const { feature: f, threshold: t, next, leaf, depth } = compile(forest);
+  const { feature: f, threshold: t, next, depth } = walk;
+  const leaf = values;
   const roots = forest.roots;
   const trees = roots.length;
-  const norm = trees * averagePathLength(forest.sampleSize);
-  // One-row samples give c(ψ) = 0; sklearn then scores every row 0.5.
-  const score = (sum: number) => (norm > 0 ? Math.pow(2, -sum / norm) : 0.5);
-  const out = new Float32Array(rows);
+  const out = new Float64Array(rows);
   for (let start = 0; start < rows; start += CHUNK) {
     throwIfAborted(opts.signal, 'scoring');
     const end = Math.min(rows, start + CHUNK);
@@ -215,8 +247,8 @@ export function scoreIsolationForest(forest: IsolationForest, data: Matrix, opts
         }
         s0 += leaf[n0]!; s1 += leaf[n1]!; s2 += leaf[n2]!; s3 += leaf[n3]!; s4 += leaf[n4]!; s5 += leaf[n5]!; s6 += leaf[n6]!; s7 += leaf[n7]!;
       }
-      out[r] = score(s0); out[r + 1] = score(s1); out[r + 2] = score(s2); out[r + 3] = score(s3);
-      out[r + 4] = score(s4); out[r + 5] = score(s5); out[r + 6] = score(s6); out[r + 7] = score(s7);
+      out[r] = s0; out[r + 1] = s1; out[r + 2] = s2; out[r + 3] = s3;
+      out[r + 4] = s4; out[r + 5] = s5; out[r + 6] = s6; out[r + 7] = s7;
     }
     for (; r < end; r++) {
       const b = r * dim;
@@ -226,7 +258,7 @@ export function scoreIsolationForest(forest: IsolationForest, data: Matrix, opts
         for (let d = 0; d < depth; d++) n = next[n]! + +(x[b + f[n]!]! > t[n]!);
         s += leaf[n]!;
       }
-      out[r] = score(s);
+      out[r] = s;
     }
     opts.onProgress?.(end, rows);
   }

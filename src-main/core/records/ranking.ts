@@ -9,7 +9,7 @@ export interface Ranking {
   key: string;
   /** Element i: the score of record id i + 1, NaN where the round scored no record. Shared: do not modify. */
   scores: Float32Array;
-  /** Record ids by descending score (ties: lower id first), unscored ones left out. Shared: do not modify. */
+  /** Record ids in review order (by descending score, but for the cold start's cover: rounds/queue.ts), unscored ones left out. Shared: do not modify. */
   ranked: Int32Array;
 }
 
@@ -26,11 +26,14 @@ export function rankOf(ranking: Ranking, id: number): number | null {
   return i < 0 ? null : i + 1;
 }
 
-/** Lowest and highest score of the ranking (0 and 0 when it is empty). */
+/** Lowest and highest score of the ranking (0 and 0 when it is empty): a scan, as the review order need not follow the score. */
 export function scoreRange(ranking: Ranking): { min: number; max: number } {
-  const { ranked, scores } = ranking;
-  if (!ranked.length) return { min: 0, max: 0 };
-  const max = scores[ranked[0]! - 1]!;
-  const min = scores[ranked[ranked.length - 1]! - 1]!;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const id of ranking.ranked) {
+    const s = ranking.scores[id - 1]!;
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
   return { min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
 }

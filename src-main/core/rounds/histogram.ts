@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { labelMarks } from '../records/label-marks';
+import { scoreRange } from '../records/ranking';
 import { roundRanking } from './ranking';
 
 export interface ScoreHistogram {
@@ -14,12 +15,12 @@ export interface ScoreHistogram {
 
 /** How a round's scores spread, split by the records' current labels. */
 export function scoreHistogram(db: Database, opts: { round?: number; bins: number }): ScoreHistogram {
-  const { round, scores, ranked } = roundRanking(db, opts.round);
+  const ranking = roundRanking(db, opts.round);
+  const { round, scores, ranked } = ranking;
   const bins = opts.bins;
   const counts = { unlabeled: new Array<number>(bins).fill(0), anomaly: new Array<number>(bins).fill(0), normal: new Array<number>(bins).fill(0), unsure: new Array<number>(bins).fill(0) };
   if (!ranked.length) return { round, min: 0, max: 0, edges: [0, ...new Array<number>(bins).fill(0)], counts };
-  const max = scores[ranked[0]! - 1]!;
-  const min = scores[ranked[ranked.length - 1]! - 1]!;
+  const { min, max } = scoreRange(ranking);
   // All scores equal: one bin-wide range around them.
   const lo = max > min ? min : min - 0.5;
   const hi = max > min ? max : max + 0.5;

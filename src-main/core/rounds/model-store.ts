@@ -139,3 +139,15 @@ export function roundModel(db: Database, n: number): StoredModel {
   if (topology?.kind === 'rosas') return { kind: 'rosas', topology: topology as Topology, weights: blobFloat32(row.weights) };
   throw new RosasError('project-invalid', `round ${n}: unknown model kind ${String(topology?.kind)}`);
 }
+
+/** Blob bytes as int32 values (copied, as blobFloat32). */
+export function blobInt32(blob: Uint8Array): Int32Array {
+  if (blob.byteLength % 4 !== 0) throw new Error(`an int32 blob of ${blob.byteLength} bytes`);
+  const out = new Int32Array(blob.byteLength / 4);
+  new Uint8Array(out.buffer).set(blob);
+  return out;
+}
+
+export function int32Blob(values: Int32Array): Buffer {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+}

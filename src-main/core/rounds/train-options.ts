@@ -32,6 +32,8 @@ export interface TrainRoundOptions {
   method?: TrainMethod;
   /** How RoSAS uses records confirmed normal (default: as anchors). */
   normalsAs?: RosasOptions['normalsAs'];
+  /** Learn from confirmed normals (default true); false is the simulation's baseline without it. */
+  normalsFeedback?: boolean;
 }
 
 /** Options as they arrive from outside (a request, a command line): anything, to be checked. */
@@ -74,5 +76,6 @@ export function checkTrainOptions(input: TrainOptionsInput, name: (option: keyof
   if (stopping !== undefined) out.stopping = stopping;
   // Not asked of analysts (the simulation sets it): passed on as given.
   if (input.normalsAs !== undefined) out.normalsAs = input.normalsAs as RosasOptions['normalsAs'];
+  if (input.normalsFeedback !== undefined) out.normalsFeedback = input.normalsFeedback !== false;
   return out;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
@@ -6,6 +7,7 @@ import { latestSpec } from '../features/spec-store';
 import { buildMatrix, type Matrix as RecordMatrix } from '../features/featurize';
 import type { Label } from '../labels/labels';
 import { loadTf } from '../model/backend';
+import { DEFAULT_FEEDBACK, feedbackScores } from '../model/feedback';
 import { fitIsolationForest, scoreIsolationForest, type IsolationForest } from '../model/iforest';
 import { rosasOptions, scoreMatrix, trainRosas } from '../model/rosas/rosas';
 import type { EpochFigures, RosasOptions, TrainLabels, TrainProgress } from '../model/rosas/types';
@@ -13,7 +15,10 @@ import { keptHeldOutAuc } from '../model/rosas/cross-fit';
 import { inReadTransaction } from '../util/read-tx';
 import type { TaskControl } from '../util/task';
 import { throttle } from '../util/throttle';
-import { float32Blob, packPlain } from './model-store';
+import { groupRows, templateGroupKey } from './groups';
+import { float32Blob, int32Blob, packPlain } from './model-store';
+import { labeledRows, trainingLabels } from './round-labels';
+import { reviewQueue } from './queue';
 import type { RoundMethod } from './store';
 import { checkTrainOptions, type TrainRoundOptions } from './train-options';
 
@@ -44,6 +49,11 @@ export interface TrainRoundProgress {
 
 export interface TrainRoundResult {
   round: number;
+  /**
+   * The earlier round this one repeats (same labels, records, feature spec, seed and options: the
+   * same ranking), or null. Said to the analyst rather than training in silence for nothing new.
+   */
+  repeats: number | null;
   method: RoundMethod;
   backend: string;
   seed: number;
@@ -79,6 +89,8 @@ interface Snapshot {
   labels: Array<[number, Label]>;
   specId: number;
   matrix: RecordMatrix;
+  /** Group of near-duplicates of each row (groups.ts). */
+  groups: Int32Array;
   maxId: number;
 }
 
@@ -89,45 +101,37 @@ function takeSnapshot(db: Database, ctl: TaskControl<TrainRoundProgress>, report
     const spec = latestSpec(db);
     if (!spec) throw new RosasError('invalid-argument', 'the project has no records yet: import logs before training');
     if (spec.spec.dim === 0) throw new RosasError('invalid-argument', 'no field is used as a feature: set some field roles (rosas fields --set) before training');
-    const matrix = buildMatrix(db, spec.spec, { signal: ctl.signal, onProgress: (done, total) => report({ stage: 'features', method: null, done, total }) });
+    const groupKey = templateGroupKey(db) ?? undefined;
+    const matrix = buildMatrix(db, spec.spec, { signal: ctl.signal, groupKey, onProgress: (done, total) => report({ stage: 'features', method: null, done, total }) });
     if (matrix.rows === 0) throw new RosasError('invalid-argument', 'the project has no records yet: import logs before training');
-    return { labels, specId: spec.id, matrix, maxId: matrix.ids[matrix.rows - 1]! };
+    const groups = groupRows(matrix.x, matrix.rows, matrix.dim, matrix.groups);
+    return { labels, specId: spec.id, matrix, groups, maxId: matrix.ids[matrix.rows - 1]! };
   });
 }
 
-/** Labeled record ids → rows of the matrix (ids are ascending). */
-function trainLabels(snapshot: Snapshot): TrainLabels & { unsure: number } {
-  const { ids, rows } = snapshot.matrix;
-  const rowOf = (id: number): number => {
-    let lo = 0;
-    let hi = rows - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = ids[mid]!;
-      if (v === id) return mid;
-      if (v < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
-  };
-  const anomalies: number[] = [];
-  const normals: number[] = [];
-  let unsure = 0;
-  const taken = new Uint8Array(rows);
-  for (const [id, label] of snapshot.labels) {
-    const row = rowOf(id);
-    if (row < 0) continue;
-    if (label === 'anomaly') anomalies.push(row);
-    else if (label === 'normal') normals.push(row);
-    else {
-      unsure++;
-      continue;
-    }
-    taken[row] = 1;
+/** A digest of everything a round's ranking depends on. */
+function roundInputs(snapshot: Snapshot, method: RoundMethod, seed: number, opts: TrainRoundOptions): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ spec: snapshot.specId, method, seed, opts, rows: snapshot.matrix.rows, maxId: snapshot.maxId }));
+  for (const [id, label] of snapshot.labels) h.update(`${id}${label[0]}`);
+  return h.digest('hex');
+}
+
+/** The newest round trained on exactly these inputs, if the newest one was. */
+function repeatedRound(db: Database, inputs: string): number | null {
+  const last = db.prepare('SELECT id, params FROM rounds ORDER BY id DESC LIMIT 1').get() as { id: number; params: string } | undefined;
+  if (!last) return null;
+  try {
+    return (JSON.parse(last.params) as { inputs?: string }).inputs === inputs ? last.id : null;
+  } catch {
+    return null;
   }
-  const unlabeled = new Int32Array(rows - anomalies.length - normals.length);
-  for (let r = 0, j = 0; r < rows; r++) if (!taken[r]) unlabeled[j++] = r;
-  return { anomalies: Int32Array.from(anomalies), normals: Int32Array.from(normals), unlabeled, unsure };
+}
+
+function groupCount(groups: Int32Array): number {
+  let max = -1;
+  for (const g of groups) if (g > max) max = g;
+  return max + 1;
 }
 
 /** A progress reporter: stage changes, the last value of a stage and epochs go out at once, the rest at most every 100 ms. */
@@ -155,10 +159,14 @@ interface Trained {
   hiddenAnomalyAuc: number | null;
 }
 
-async function trainIsolationForest(m: RecordMatrix, seed: number, ctl: TaskControl<TrainRoundProgress>, report: (p: TrainRoundProgress) => void): Promise<Trained> {
+function fitForest(m: RecordMatrix, seed: number): IsolationForest {
+  return fitIsolationForest(m, { seed, trees: IFOREST_TREES, sampleSize: IFOREST_SAMPLE_SIZE });
+}
+
+async function trainIsolationForest(m: RecordMatrix, seed: number, ctl: TaskControl<TrainRoundProgress>, report: (p: TrainRoundProgress) => void): Promise<Trained & { forest: IsolationForest }> {
   report({ stage: 'training', method: 'iforest', done: 0, total: 1 });
   const t0 = performance.now();
-  const forest: IsolationForest = fitIsolationForest(m, { seed, trees: IFOREST_TREES, sampleSize: IFOREST_SAMPLE_SIZE });
+  const forest = fitForest(m, seed);
   const trainSeconds = (performance.now() - t0) / 1000;
   report({ stage: 'training', method: 'iforest', done: 1, total: 1 });
   await yieldToLoop();
@@ -178,6 +186,7 @@ async function trainIsolationForest(m: RecordMatrix, seed: number, ctl: TaskCont
   }
   const packed = packPlain(forest);
   return {
+    forest,
     backend: 'js',
     trainSeconds,
     scoreSeconds: (performance.now() - t1) / 1000,
@@ -264,7 +273,8 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
 
   const snapshot = takeSnapshot(db, ctl, report);
   const m = snapshot.matrix;
-  const labels = trainLabels(snapshot);
+  const labels = labeledRows(m.ids, snapshot.labels);
+  const useNormals = opts.normalsFeedback !== false;
   const requested = opts.method ?? 'auto';
   const method: RoundMethod = requested === 'auto' ? (labels.anomalies.length > 0 ? 'rosas' : 'iforest') : requested;
   if (method === 'rosas' && labels.anomalies.length === 0) {
@@ -274,17 +284,27 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
   await yieldToLoop();
   throwIfAborted(ctl.signal, 'training');
 
-  const trained =
-    method === 'iforest' ? await trainIsolationForest(m, seed, ctl, report) : await trainRosasRound(m, labels, seed, opts, ctl, report);
+  const iforest = method === 'iforest' ? await trainIsolationForest(m, seed, ctl, report) : null;
+  const trained = iforest ?? (await trainRosasRound(m, trainingLabels(labels, snapshot.groups, useNormals), seed, opts, ctl, report));
   throwIfAborted(ctl.signal, 'training');
+
+  // Every label moves the ranking, from the first one (model/feedback.ts); then the review order.
+  const t2 = performance.now();
+  const forest = iforest?.forest ?? fitForest(m, seed);
+  const feedback = { anomalies: labels.anomalies, normals: useNormals ? labels.normals : new Int32Array(0) };
+  const scores = feedbackScores(forest, m, trained.scores, feedback, { ...DEFAULT_FEEDBACK, signal: ctl.signal });
+  const queue = reviewQueue({ ids: m.ids, scores, groups: snapshot.groups, labeled: labels.reviewed, anyAnomaly: labels.anomalies.length > 0 });
+  const feedbackSeconds = (performance.now() - t2) / 1000;
+  throwIfAborted(ctl.signal, 'scoring');
 
   // One float32 per record id in [1, maxId]; NaN where no record has that id.
   const byId = new Float32Array(snapshot.maxId).fill(NaN);
   let nonFinite = 0;
+  const groupsById = new Int32Array(snapshot.maxId).fill(-1);
   for (let r = 0; r < m.rows; r++) {
-    const s = trained.scores[r]!;
-    if (!Number.isFinite(s)) nonFinite++;
-    byId[m.ids[r]! - 1] = s;
+    if (!Number.isFinite(trained.scores[r]!)) nonFinite++;
+    byId[m.ids[r]! - 1] = scores[r]!;
+    groupsById[m.ids[r]! - 1] = snapshot.groups[r]!;
   }
   if (nonFinite > 0) {
     throw new RosasError('training-diverged', `${method} training diverged: ${nonFinite} scores are not numbers; no round was saved and every label is kept. Train again with another seed or fewer epochs.`);
@@ -298,7 +318,11 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
     featureSpecId: snapshot.specId,
     dim: m.dim,
     labeledUnsure: labels.unsure,
+    feedback: { ...DEFAULT_FEEDBACK, normals: useNormals, seconds: feedbackSeconds, groups: groupCount(snapshot.groups) },
+    inputs: roundInputs(snapshot, method, seed, opts),
   };
+  // A retrain with nothing new is not silently a no-op: the result says which round it repeats.
+  const repeats = repeatedRound(db, params.inputs);
   const save = db.transaction(() => {
     const round = Number(
       db
@@ -326,7 +350,7 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
     const insertLabel = db.prepare('INSERT INTO round_labels (round_id, record_id, label) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM records WHERE id = ?)');
     for (const [id, label] of snapshot.labels) insertLabel.run(round, id, label, id);
     db.prepare('INSERT INTO models (round_id, topology, weights) VALUES (?, ?, ?)').run(round, trained.topology, trained.weights);
-    db.prepare('INSERT INTO scores (round_id, count, scores) VALUES (?, ?, ?)').run(round, snapshot.maxId, float32Blob(byId));
+    db.prepare('INSERT INTO scores (round_id, count, scores, queue, groups) VALUES (?, ?, ?, ?, ?)').run(round, snapshot.maxId, float32Blob(byId), int32Blob(queue), int32Blob(groupsById));
     return round;
   });
   const round = await saveWhenFree(() => save.immediate(), ctl.signal);
@@ -334,6 +358,7 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
 
   return {
     round,
+    repeats,
     method,
     backend: trained.backend,
     seed,

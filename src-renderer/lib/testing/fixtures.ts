@@ -66,6 +66,7 @@ export function summary(overrides: Partial<ImportSummary> = {}): ImportSummary {
     labelColumn: 'label',
     truth: { anomalies: 1, normals: 1 },
     fields: [],
+    featureSpec: { id: 1, previousId: null, newFields: [] },
     seconds: 0.1,
     warnings: [],
     ...overrides,

@@ -3,13 +3,14 @@ import { LABELS_BY_IDS_SQL } from '../../../src-main/core/labels/labels';
 import { fieldMatchSql } from '../../../src-main/core/records/filter';
 import { recordsSql } from '../../../src-main/core/records/read';
 import { ROUND_SCORES_SQL } from '../../../src-main/core/rounds/ranking';
+import { loadMigrations } from '../../../src-main/core/project/migrate';
 import { createDb, queryPlan, updateToVersion } from '../../helpers/sql';
 
 // The read model's hot statements, as the code prepares them, must reach records and labels by
 // primary key or index: a full scan of either costs a 1M-record project a second per page.
 
 const db = createDb();
-updateToVersion(db, 1);
+updateToVersion(db, loadMigrations().length);
 
 /** Plan lines that read `table` (by its name or its alias in the statement) without a key. */
 function scans(plan: string[], table: string, alias: string): string[] {

@@ -4,17 +4,23 @@ import { latestSpec } from '../../../src-main/core/features/spec-store';
 import { CancelledError } from '../../../src-main/core/errors';
 import { currentLabels, setLabels } from '../../../src-main/core/labels/labels';
 import { loadTf } from '../../../src-main/core/model/backend';
-import { scoreIsolationForest, type IsolationForest } from '../../../src-main/core/model/iforest';
+import { DEFAULT_FEEDBACK, feedbackScores } from '../../../src-main/core/model/feedback';
+import { fitIsolationForest, scoreIsolationForest, type IsolationForest } from '../../../src-main/core/model/iforest';
 import { scoreMatrix } from '../../../src-main/core/model/rosas/rosas';
 import { openProject } from '../../../src-main/core/project/project';
 import { roundModel } from '../../../src-main/core/rounds/model-store';
-import { rankedIds, roundScores } from '../../../src-main/core/rounds/ranking';
+import { rankByScore, rankedIds, roundScores } from '../../../src-main/core/rounds/ranking';
 import { getRound, listRounds, roundLabels } from '../../../src-main/core/rounds/store';
-import { trainRound, type TrainRoundProgress } from '../../../src-main/core/rounds/train-round';
+import { IFOREST_SAMPLE_SIZE, IFOREST_TREES, trainRound, type TrainRoundProgress } from '../../../src-main/core/rounds/train-round';
 import { newProject, projectDigest } from '../../helpers/project';
 import { seedProject } from './fixtures';
 
 const author = { author: 'test' };
+
+/** Matrix rows of the given record ids. */
+function rowsOf(matrixIds: Int32Array, ids: number[]): Int32Array {
+  return Int32Array.from(ids, (id) => matrixIds.indexOf(id));
+}
 
 describe('trainRound', () => {
   it('cold start: Isolation Forest over every record, stored in one round with its label snapshot', async () => {
@@ -34,23 +40,27 @@ describe('trainRound', () => {
     expect(scores.length).toBe(305);
     for (let id = 301; id <= 304; id++) expect(scores[id - 1]).toBeNaN();
     expect(scores.filter((s) => Number.isFinite(s)).length).toBe(301);
-    // The outliers are obvious: they take the top of the ranking.
-    expect(new Set(rankedIds(p.db, 1).slice(0, outliers.length))).toEqual(new Set(outliers));
+    // The outliers are obvious: they take the top scores (the review order also shows large groups: queue tests).
+    expect(new Set(rankByScore(scores).slice(0, outliers.length))).toEqual(new Set(outliers));
+    expect(new Set(rankedIds(p.db, 1))).toEqual(new Set(rankByScore(scores)));
 
     const info = getRound(p.db, 1);
     expect(info).toMatchObject({ method: 'iforest', labeledNormals: 5, recordsScored: 301, snapshot: { anomaly: 0, normal: 5, unsure: 2 } });
     expect(info.params).toMatchObject({ requestedMethod: 'auto', featureSpecId: latestSpec(p.db)!.id, iforest: { trees: 100 } });
     expect(roundLabels(p.db, 1)).toEqual(currentLabels(p.db));
 
-    // The stored forest scores as the round did.
+    // The stored forest, with the labeled normals' feedback, scores as the round did.
     const model = roundModel(p.db, 1);
     expect(model.kind).toBe('iforest');
+    const forest = (model as { forest: IsolationForest }).forest;
     const m = buildMatrix(p.db, latestSpec(p.db)!.spec);
-    const again = scoreIsolationForest((model as { forest: IsolationForest }).forest, m);
+    const again = feedbackScores(forest, m, scoreIsolationForest(forest, m), { anomalies: [], normals: rowsOf(m.ids, ids.slice(0, 5)) }, DEFAULT_FEEDBACK);
     m.ids.forEach((id, row) => expect(again[row]).toBe(scores[id - 1]));
+    expect(r.repeats).toBeNull();
 
-    // Same labels, same seed: the same round.
-    await trainRound(p.db, { seed: 7 });
+    // Same labels, same seed: the same round, and the result says so.
+    const same = await trainRound(p.db, { seed: 7 });
+    expect(same.repeats).toBe(1);
     expect(Array.from(roundScores(p.db, 2))).toEqual(Array.from(scores));
     p.close();
   });
@@ -73,10 +83,13 @@ describe('trainRound', () => {
     expect(roundLabels(p.db, 2).size).toBe(13);
     expect(roundLabels(p.db, 1).size).toBe(0);
 
+    // The stored weights, with the labels' feedback on a forest of the round's seed, reproduce the scores.
     const model = roundModel(p.db, 2);
     if (model.kind !== 'rosas') throw new Error('expected a RoSAS model');
     const m = buildMatrix(p.db, latestSpec(p.db)!.spec);
-    const again = await scoreMatrix(await loadTf(), model, m);
+    const base = await scoreMatrix(await loadTf(), model, m);
+    const forest = fitIsolationForest(m, { seed: 3, trees: IFOREST_TREES, sampleSize: IFOREST_SAMPLE_SIZE });
+    const again = feedbackScores(forest, m, base, { anomalies: rowsOf(m.ids, outliers.slice(0, 3)), normals: rowsOf(m.ids, ids.slice(0, 10)) }, DEFAULT_FEEDBACK);
     const stored = roundScores(p.db, 2);
     m.ids.forEach((id, row) => expect(again[row]).toBe(stored[id - 1]));
     p.close();

@@ -1,0 +1,60 @@
+import type { Database } from 'better-sqlite3';
+import { listFields } from '../fields/table';
+import type { FieldValue } from '../fields/values';
+
+/**
+ * Groups of near-duplicate records, which an analyst judges together: for text logs the same
+ * message template with the same key fields (host, user, address); otherwise the same feature
+ * vector once each value is rounded to GRID (so a scanner's flows to different ports, or repeats
+ * of one event, fall together).
+ */
+
+/** Feature values are scaled to about unit spread: a quarter of it tells near-duplicates apart. */
+const GRID = 0.25;
+/** Fields that name who or where: with the template they make a text log's group. */
+const KEY_NAME = /(^|[._\- ])(host|hostname|node|user|username|user_name|account|src_ip|dst_ip|client_ip|remote_addr|source_ip)$/i;
+
+/** The key function for buildMatrix when the project has a template field; null: group by feature vector. */
+export function templateGroupKey(db: Database): ((values: FieldValue[]) => string | null) | null {
+  const fields = listFields(db);
+  const template = fields.find((f) => f.name.toLowerCase() === 'template');
+  if (!template) return null;
+  const keys = fields.filter((f) => f !== template && (f.effectiveRole === 'ip' || KEY_NAME.test(f.name))).map((f) => f.pos);
+  const pos = template.pos;
+  return (values) => {
+    const t = values[pos];
+    if (t === undefined || t === null) return null;
+    return JSON.stringify([t, ...keys.map((k) => values[k] ?? null)]);
+  };
+}
+
+/**
+ * Each row's group: the template groups where given (rows without a template by their vector),
+ * else the rounded feature vector. Numbers are dense: 0 … groups − 1.
+ */
+export function groupRows(x: Float32Array, rows: number, dim: number, templateGroups?: Int32Array): Int32Array {
+  const out = new Int32Array(rows);
+  // A 53-bit hash of the rounded vector (two FNV-1a lanes): no string per row, and a collision
+  // among a million groups is a chance in thousands, which would only merge two groups.
+  const ids = new Map<number, number>();
+  for (let r = 0; r < rows; r++) {
+    const t = templateGroups?.[r] ?? -1;
+    let key: number;
+    if (t >= 0) key = -1 - t;
+    else {
+      let h1 = 0x811c9dc5;
+      let h2 = 0x01000193;
+      for (let j = 0; j < dim; j++) {
+        const v = x[r * dim + j]!;
+        const c = v === v ? Math.round(v / GRID) : 0x7fffffff;
+        h1 = Math.imul(h1 ^ c, 0x01000193);
+        h2 = Math.imul(h2 ^ (c + j), 0x5bd1e995);
+      }
+      key = (h1 >>> 0) * 0x200000 + ((h2 >>> 11) & 0x1fffff);
+    }
+    let g = ids.get(key);
+    if (g === undefined) ids.set(key, (g = ids.size));
+    out[r] = g;
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { groupRows } from '../../../src-main/core/rounds/groups';
+import { COVER_SLOTS, reviewQueue } from '../../../src-main/core/rounds/queue';
+import { trainingLabels } from '../../../src-main/core/rounds/round-labels';
+
+describe('the review queue', () => {
+  // 60 rows: group g = row % 12 for rows < 48 (12 groups of 4); rows 48..59 singletons.
+  const n = 60;
+  const ids = Int32Array.from({ length: n }, (_, i) => i + 1);
+  const groups = Int32Array.from({ length: n }, (_, i) => (i < 48 ? i % 12 : 100 + i));
+  const scores = Float32Array.from({ length: n }, (_, i) => n - i); // row 0 best
+
+  it('by score once an anomaly is labeled', () => {
+    const q = reviewQueue({ ids, scores, groups, labeled: new Uint8Array(n), anyAnomaly: true });
+    expect(Array.from(q)).toEqual(Array.from(ids));
+  });
+
+  it('in the cold start, every other place of the first page is the largest group no one reviewed', () => {
+    const labeled = new Uint8Array(n);
+    labeled[0] = 1; // group 0 was reviewed
+    const q = Array.from(reviewQueue({ ids, scores, groups, labeled, anyAnomaly: false }));
+    expect(new Set(q).size).toBe(n);
+    // After row 0 (labeled) and the best unlabeled row, picks take places 2, 4, …, 20.
+    const picks = Array.from({ length: COVER_SLOTS }, (_, i) => q[2 + 2 * i]! - 1);
+    const pickGroups = picks.map((r) => groups[r]!);
+    for (const r of picks) expect(r).toBeLessThan(48); // groups of four, not singletons
+    expect(pickGroups).not.toContain(0); // the reviewed group is not picked again
+    expect(new Set(pickGroups).size).toBe(COVER_SLOTS); // one pick per group
+  });
+});
+
+describe('groups of near-duplicates', () => {
+  it('rounds feature vectors, and a template group wins over the vector', () => {
+    const x = Float32Array.from([0, 1, 0.01, 1.02, 3, 1, 0, 1]);
+    expect(Array.from(groupRows(x, 4, 2))).toEqual([0, 0, 1, 0]);
+    expect(Array.from(groupRows(x, 4, 2, Int32Array.from([5, -1, 5, 7])))).toEqual([0, 1, 0, 2]);
+  });
+});
+
+describe('training labels', () => {
+  it('each group gives at most the square root of its labeled rows, and those left out are not unlabeled', () => {
+    const groups = Int32Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 2]);
+    const l = trainingLabels(
+      { anomalies: Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), normals: Int32Array.from([10, 11]), unlabeled: new Int32Array(0), unsure: 0, reviewed: new Uint8Array(12) },
+      groups,
+      true,
+    );
+    expect(Array.from(l.anomalies)).toEqual([0, 1, 2, 9]);
+    expect(Array.from(l.normals)).toEqual([10, 11]);
+    expect(Array.from(l.unlabeled)).toEqual([]);
+    const without = trainingLabels({ anomalies: Int32Array.from([0]), normals: Int32Array.from([10, 11]), unlabeled: new Int32Array(0), unsure: 0, reviewed: new Uint8Array(12) }, groups, false);
+    expect(Array.from(without.normals)).toEqual([]);
+    expect(without.unlabeled).toContain(10);
+  });
+});
