@@ -14,6 +14,7 @@ const entries = {
   'bench-import': 'test/bench/bench-import.ts',
   'bench-engine': 'test/bench/bench-engine.ts',
   'bench-csv': 'test/bench/bench-csv.ts',
+  'bench-hitl': 'test/bench/bench-hitl.ts',
 };
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => fs.existsSync(file)));
 

@@ -25,7 +25,7 @@ describe('help texts', () => {
     expect(bench).toContain(`or ${DEFAULT_RUNS})`);
     const simulate = simulateUsage.replace(/\s+/g, ' ');
     expect(simulate).toContain(`review rounds (default ${SIMULATE_DEFAULTS.rounds})`);
-    expect(simulate).toContain(`records reviewed per round (default ${SIMULATE_DEFAULTS.perRound})`);
+    expect(simulate).toContain(`actions per round (default ${SIMULATE_DEFAULTS.perRound})`);
     expect(simulate).toContain(`the rounds (default ${SIMULATE_DEFAULTS.seed})`);
   });
 });
