@@ -21,6 +21,7 @@ const calls = {
   'dialog.openFiles': true,
   'review.page': true,
   'review.ids': true,
+  'review.groups': true,
   'record.get': true,
   'record.explain': true,
   'labels.set': true,

@@ -21,6 +21,7 @@ import type { RecordDetail } from '../core/records/detail';
 import type { FieldFilter, LabelFilter, RecordFilter } from '../core/records/filter';
 import type { RoundComparison } from '../core/rounds/compare';
 import type { DiscoveryCurve, RoundSummary } from '../core/rounds/discovery';
+import type { GroupRepresentative } from '../core/rounds/group-review';
 import type { ScoreHistogram } from '../core/rounds/histogram';
 import type { PrecisionRecall, PrecisionRecallRound } from '../core/rounds/precision-recall';
 import type { RoundInfo, RoundMethod } from '../core/rounds/store';
@@ -28,6 +29,7 @@ import type { RoundStopping, TrainMethod, TrainRoundOptions } from '../core/roun
 import type { TrainRoundProgress, TrainRoundResult } from '../core/rounds/train-round';
 
 export type {
+  GroupRepresentative,
   DiscoveryCurve,
   EpochFigures,
   ErrorCode,
@@ -205,8 +207,10 @@ export interface LabelsSetResult {
   changed: number;
   /** The project's label counts after the change. */
   counts: LabelCounts;
-  /** The records as they are now. */
+  /** The records as they are now (with `group`, the ids asked for; `groupMembers` counts the rest). */
   records: Array<{ id: number; label: Label | null; note: string | null }>;
+  /** With `group`: the other records of their groups that were labeled along. */
+  groupMembers?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,8 +276,13 @@ export interface ApiCalls {
   'record.get': { request: { id: number; round?: number }; response: RecordDetail };
   /** Which fields pushed the record's score up (or down) in a round. */
   'record.explain': { request: { id: number; round?: number }; response: Explanation };
-  /** Sets (label null: removes) the label of records, saved before it returns, with its history. */
-  'labels.set': { request: { ids: number[]; label: Label | null; note?: string }; response: LabelsSetResult };
+  /** One record per group of near-duplicates in a round's review order, with the group's size (rounds/group-review.ts). */
+  'review.groups': { request: { round?: number; offset: number; limit: number; unlabeledOnly?: boolean }; response: { round: number; groups: GroupRepresentative[] } };
+  /**
+   * Sets (label null: removes) the label of records, saved before it returns, with its history.
+   * group: also every other record of their groups in the newest round, each with its own history.
+   */
+  'labels.set': { request: { ids: number[]; label: Label | null; note?: string; group?: boolean }; response: LabelsSetResult };
   /** Every round, oldest first. */
   'rounds.list': { request: Empty; response: RoundSummary[] };
   'rounds.compare': { request: { a: number; b: number; k?: number }; response: RoundComparison };

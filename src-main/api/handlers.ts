@@ -12,6 +12,7 @@ import { labelCounts, labelsOf, setLabels } from '../core/labels/labels';
 import { projectInfo } from '../core/project/info';
 import { compareRounds } from '../core/rounds/compare';
 import { discoveryCurve, roundSummaries } from '../core/rounds/discovery';
+import { groupRepresentatives, withGroupMembers } from '../core/rounds/group-review';
 import { scoreHistogram } from '../core/rounds/histogram';
 import { precisionRecall } from '../core/rounds/precision-recall';
 import { optionalRound } from '../core/rounds/store';
@@ -141,17 +142,22 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'record.explain': async ({ id, round }) => explainRecord(db(), id, { round }),
 
-    'labels.set': async ({ ids, label, note }) => {
+    'review.groups': async ({ round, offset, limit, unlabeledOnly }) => groupRepresentatives(db(), { round, offset, n: limit, unlabeledOnly }),
+
+    'labels.set': async ({ ids, label, note, group }) => {
       // An import holds the write lock for a whole file: a label would wait on it and fail. A
       // training round writes only in its short save, which this waits for (busy_timeout).
       session.refuseWhileBusy('save labels', ['train']);
-      const { changed } = setLabels(db(), ids, label, { author, ...(note !== undefined ? { note } : {}) });
-      const now = labelsOf(db(), ids);
+      const asked = [...new Set(ids)];
+      const all = group ? withGroupMembers(db(), asked) : asked;
+      const { changed } = setLabels(db(), all, label, { author, ...(note !== undefined ? { note } : {}) });
+      const now = labelsOf(db(), asked);
       const counts = labelCounts(db());
       return {
         changed,
         counts,
-        records: [...new Set(ids)].map((id) => ({ id, label: now.get(id)?.label ?? null, note: now.get(id)?.note ?? null })),
+        records: asked.map((id) => ({ id, label: now.get(id)?.label ?? null, note: now.get(id)?.note ?? null })),
+        ...(group ? { groupMembers: all.length - asked.length } : {}),
       };
     },
 

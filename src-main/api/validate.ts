@@ -216,10 +216,12 @@ export const validators: { [K in CallName]: Check<CallRequest<K>> } = {
   'review.ids': obj<Req<'review.ids'>>({ round: opt(round), filter: reviewFilter, offset: int(0, MAX_ID), limit: int(1, MAX_LABEL_IDS), view: opt(view) }),
   'record.get': obj<Req<'record.get'>>({ id, round: opt(round) }),
   'record.explain': obj<Req<'record.explain'>>({ id, round: opt(round) }),
+  'review.groups': obj<Req<'review.groups'>>({ round: opt(round), offset: int(0, MAX_ID), limit: int(1, MAX_PAGE), unlabeledOnly: opt(bool) }),
   'labels.set': obj<Req<'labels.set'>>({
     ids: list(id, { min: 1, max: MAX_LABEL_IDS }),
     label: nullable(oneOf<Label>(LABELS, 'label')),
     note: opt(str({ max: MAX_STRING })),
+    group: opt(bool),
   }),
   'rounds.list': empty,
   'rounds.compare': obj<Req<'rounds.compare'>>({ a: round, b: round, k: opt(int(1, MAX_ID)) }),

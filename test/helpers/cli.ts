@@ -14,7 +14,8 @@ export interface CliRun {
 
 /** Runs `rosas <args>` to the end; `env` replaces the environment (default: this process's). */
 export function runRosas(args: string[], env?: NodeJS.ProcessEnv): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', ...(env ? { env } : {}) });
+  // Room for a whole small project as JSON (spawnSync's default is 1 MB).
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...(env ? { env } : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

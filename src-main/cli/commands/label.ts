@@ -2,12 +2,15 @@ import os from 'node:os';
 import { RosasError } from '../../core/errors';
 import { isLabel, LABELS, labelsOf, setLabels, type Label } from '../../core/labels/labels';
 import { openProject } from '../../core/project/project';
+import { withGroupMembers } from '../../core/rounds/group-review';
 import { parse } from '../args';
 import { printBlock, printJson, println } from '../output';
 
-export const usage = `rosas label <project> <id>... (--as anomaly|normal|unsure | --clear) [--note TEXT] [--author NAME] [--json]
+export const usage = `rosas label <project> <id>... (--as anomaly|normal|unsure | --clear) [--group] [--note TEXT] [--author NAME] [--json]
   Labels records (by id, as rosas top lists them) for the next round, or with --clear removes
-  their labels. Every change is kept in the label history.
+  their labels. Every change is kept in the label history, record by record.
+  --group        also every record of their groups of near-duplicates in the newest round
+                 (rosas top --groups shows them)
   --note TEXT    a note kept with the label ("" clears it); with --clear, the reason
   --author NAME  who labels (default: the user name of this account)`;
 
@@ -25,6 +28,7 @@ export async function labelCommand(argv: string[]): Promise<number> {
     clear: { type: 'boolean' },
     note: { type: 'string' },
     author: { type: 'string' },
+    group: { type: 'boolean' },
   });
   if (values.help) return printBlock(usage), 0;
   const [projectPath, ...idTexts] = positionals;
@@ -41,14 +45,15 @@ export async function labelCommand(argv: string[]): Promise<number> {
 
   const project = openProject(projectPath, { purpose: 'rosas label' });
   try {
-    const { changed } = setLabels(project.db, ids, label, { note: values.note, author });
-    const now = labelsOf(project.db, ids);
-    const unique = [...new Set(ids)];
+    const unique = values.group ? withGroupMembers(project.db, ids) : [...new Set(ids)];
+    const { changed } = setLabels(project.db, unique, label, { note: values.note, author });
+    const now = labelsOf(project.db, unique);
     if (values.json) {
       printJson({
         changed,
         label,
         author,
+        ...(values.group ? { group_members: unique.length - new Set(ids).size } : {}),
         records: unique.map((id) => {
           const l = now.get(id);
           return { id, label: l?.label ?? null, note: l?.note ?? null };
@@ -56,7 +61,8 @@ export async function labelCommand(argv: string[]): Promise<number> {
       });
     } else {
       const what = label === null ? 'label removed from' : `labeled ${label}:`;
-      println(`${what} ${changed} record(s)${changed < unique.length ? ` (${unique.length - changed} unchanged)` : ''}`);
+      const members = values.group ? `, ${unique.length - new Set(ids).size} of them other members of the groups` : '';
+      println(`${what} ${changed} record(s)${changed < unique.length ? ` (${unique.length - changed} unchanged)` : ''}${members}`);
     }
     return 0;
   } finally {

@@ -5,7 +5,7 @@
  * everything reviewed keeps its place. Works from the first label, with normals alone.
  */
 import { throwIfAborted } from '../errors';
-import { leafSums, leavesOf, type IsolationForest } from './iforest';
+import { leafCounts, leafSums, type IsolationForest } from './iforest';
 import type { Matrix } from './rosas/types';
 
 export interface FeedbackLabels {
@@ -16,38 +16,37 @@ export interface FeedbackLabels {
 }
 
 export interface FeedbackOptions {
-  /** How far sharing every leaf with confirmed normals moves a record down, in rank share (0..1). */
+  /** How far a leaf's labeled normals move the records in it down, in rank share (0..1) per tree share. */
   normalWeight: number;
-  /** How far sharing every leaf with labeled anomalies moves a record up. */
+  /** How far a leaf's labeled anomalies move them up. */
   anomalyWeight: number;
   signal?: AbortSignal;
 }
 
 export const DEFAULT_FEEDBACK: Omit<FeedbackOptions, 'signal'> = { normalWeight: 1, anomalyWeight: 1 };
 
-/** Leaf sums carry both counts in one walk: normals in the low part, anomalies times this. */
-const ANOMALY_UNIT = 4096;
-
 /**
- * The base scores as ranks in [0, 1], moved by each row's share of trees in which it shares a
- * leaf with a labeled normal (down) or a labeled anomaly (up). Higher = review sooner.
+ * The base scores as ranks in [0, 1], each moved by the mean over the trees of its leaf's evidence
+ * (a·anomalyWeight − n·normalWeight) / (a + n + 1), for a labeled anomalies and n confirmed
+ * normals in that leaf. Higher = review sooner. The +1 makes one label half a vote, and a leaf
+ * holding both kinds (a region the forest cannot split) cancels out instead of pushing its
+ * anomalies down: with "any normal in the leaf" thyroid found 142 of 200 after 5 rounds, 158 so.
  */
 export function feedbackScores(forest: IsolationForest, data: Matrix, base: ArrayLike<number>, labels: FeedbackLabels, opts: FeedbackOptions): Float32Array {
   const trees = forest.roots.length;
-  if (trees >= ANOMALY_UNIT) throw new Error(`feedback supports fewer than ${ANOMALY_UNIT} trees`);
   const rank = rankShare(base);
   throwIfAborted(opts.signal, 'scoring');
   if (!labels.normals.length && !labels.anomalies.length) return rank;
-  const values = new Float64Array(forest.feature.length);
-  for (const leaf of leavesOf(forest, data, labels.normals)) values[leaf] = 1;
-  for (const leaf of leavesOf(forest, data, labels.anomalies)) values[leaf]! += ANOMALY_UNIT;
-  const sums = leafSums(forest, values, data, { signal: opts.signal });
-  for (let r = 0; r < rank.length; r++) {
-    const s = sums[r]!;
-    const anomalous = Math.floor(s / ANOMALY_UNIT);
-    const normal = s - anomalous * ANOMALY_UNIT;
-    rank[r] = rank[r]! - (opts.normalWeight * normal) / trees + (opts.anomalyWeight * anomalous) / trees;
+  const normals = leafCounts(forest, data, labels.normals);
+  const anomalies = leafCounts(forest, data, labels.anomalies);
+  const evidence = new Float64Array(forest.feature.length);
+  for (let i = 0; i < evidence.length; i++) {
+    const n = normals[i]!;
+    const a = anomalies[i]!;
+    if (n + a > 0) evidence[i] = (opts.anomalyWeight * a - opts.normalWeight * n) / (n + a + 1);
   }
+  const sums = leafSums(forest, evidence, data, { signal: opts.signal });
+  for (let r = 0; r < rank.length; r++) rank[r] = rank[r]! + sums[r]! / trees;
   return rank;
 }
 

@@ -200,17 +200,17 @@ export function leafSums(forest: IsolationForest, values: Float64Array, data: Ma
   return walkSums(forest, compile(forest), values, data, opts);
 }
 
-/** The nodes (leaves) that the given rows reach, one per tree and row, in a set by node index. */
-export function leavesOf(forest: IsolationForest, data: Matrix, rows: ArrayLike<number>): Set<number> {
+/** How many of the given rows reach each node (non-zero at leaves only), indexed by node as the forest's arrays are. */
+export function leafCounts(forest: IsolationForest, data: Matrix, rows: ArrayLike<number>): Float64Array {
   const { feature: f, threshold: t, next, depth } = compile(forest);
   const { x, dim } = data;
-  const out = new Set<number>();
+  const out = new Float64Array(forest.feature.length);
   for (let i = 0; i < rows.length; i++) {
     const b = rows[i]! * dim;
     for (const root of forest.roots) {
       let n = root;
       for (let d = 0; d < depth; d++) n = next[n]! + +(x[b + f[n]!]! > t[n]!);
-      out.add(n);
+      out[n]!++;
     }
   }
   return out;

@@ -3,6 +3,8 @@ import { RosasError } from '../errors';
 import type { FieldValue } from '../fields/values';
 import type { Label } from '../labels/labels';
 import { namedFields } from '../records/fields';
+import { rankOf, scoreOf } from '../records/ranking';
+import { recordsByIds, type StoredRecord } from '../records/read';
 import { rankingPage } from '../records/view';
 import { roundRanking } from './ranking';
 
@@ -46,16 +48,20 @@ export function topRecords(db: Database, opts: TopOptions): TopRecord[] {
   if (n === 0) return [];
   const page = rankingPage(db, ranking, { filter: { label: opts.unlabeledOnly ? 'none' : 'all' }, offset, limit: n });
   const named = namedFields(db);
-  return page.records.map(({ rank, score, record: r }) => ({
-    id: r.id,
-    rank,
-    score,
-    label: r.label,
-    note: r.note,
-    fields: named(r.values),
-    raw: r.raw,
-    source: r.source,
-    sourceId: r.sourceId,
-    line: r.line,
-  }));
+  return page.records.map(({ rank, score, record }) => topRecord(named, record, rank, score));
+}
+
+/** Given records as topRecords shows them, with their rank and score in a round (default the newest); unscored ones left out. */
+export function topRecordsByIds(db: Database, opts: { round?: number; ids: readonly number[] }): TopRecord[] {
+  const ranking = roundRanking(db, opts.round);
+  const named = namedFields(db);
+  return recordsByIds(db, opts.ids).flatMap((record) => {
+    const rank = rankOf(ranking, record.id);
+    const score = scoreOf(ranking, record.id);
+    return rank === null || score === null ? [] : [topRecord(named, record, rank, score)];
+  });
+}
+
+function topRecord(named: (values: StoredRecord['values']) => Record<string, FieldValue>, r: StoredRecord, rank: number, score: number): TopRecord {
+  return { id: r.id, rank, score, label: r.label, note: r.note, fields: named(r.values), raw: r.raw, source: r.source, sourceId: r.sourceId, line: r.line };
 }

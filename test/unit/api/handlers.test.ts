@@ -208,6 +208,33 @@ describe('handlers', () => {
     await value('project.close');
   });
 
+  it('review groups of near-duplicates and label a whole group in one call', async () => {
+    const { dir, value, nextFinished } = setup();
+    await value('project.open', { path: path.join(dir, 'groups.rosas'), create: true });
+    let done = nextFinished();
+    await value('import.start', { files: [ZEEK], options: { labelColumn: 'label' } });
+    await done;
+    done = nextFinished();
+    await value('rounds.train', {});
+    await done;
+
+    type Groups = { round: number; groups: Array<{ id: number; rank: number; size: number; unlabeled: number }> };
+    const page = await value<Groups>('review.groups', { offset: 0, limit: 50 });
+    expect(page.round).toBe(1);
+    expect(page.groups).toHaveLength(50);
+    const big = page.groups.find((g) => g.size > 1)!;
+    expect(big.unlabeled).toBe(big.size);
+    const next = await value<Groups>('review.groups', { offset: 1, limit: 1 });
+    expect(next.groups[0]!.id).toBe(page.groups[1]!.id);
+
+    const r = await value<{ changed: number; groupMembers: number; records: unknown[]; counts: { normal: number } }>('labels.set', { ids: [big.id], label: 'normal', group: true });
+    expect(r).toMatchObject({ changed: big.size, groupMembers: big.size - 1, records: [{ id: big.id, label: 'normal', note: null }] });
+    expect(r.counts.normal).toBe(big.size);
+    const open = await value<Groups>('review.groups', { offset: 0, limit: 50, unlabeledOnly: true });
+    expect(open.groups.map((g) => g.id)).not.toContain(big.id);
+    await value('project.close');
+  });
+
   it('report internal errors generically and log them', async () => {
     const { handlers, log } = setup();
     const broken = { ...handlers, 'app.info': async () => { throw new Error('SQLITE_CORRUPT at /secret/path'); } } as Handlers;

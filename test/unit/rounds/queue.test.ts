@@ -15,12 +15,12 @@ describe('the review queue', () => {
     expect(Array.from(q)).toEqual(Array.from(ids));
   });
 
-  it('in the cold start, every other place of the first page is the largest group no one reviewed', () => {
+  it('in the cold start, every other place of the first 2 × COVER_SLOTS is the largest group no one reviewed', () => {
     const labeled = new Uint8Array(n);
     labeled[0] = 1; // group 0 was reviewed
     const q = Array.from(reviewQueue({ ids, scores, groups, labeled, anyAnomaly: false }));
     expect(new Set(q).size).toBe(n);
-    // After row 0 (labeled) and the best unlabeled row, picks take places 2, 4, …, 20.
+    // After row 0 (labeled) and the best unlabeled row, picks take every other place (2, 4, …).
     const picks = Array.from({ length: COVER_SLOTS }, (_, i) => q[2 + 2 * i]! - 1);
     const pickGroups = picks.map((r) => groups[r]!);
     for (const r of picks) expect(r).toBeLessThan(48); // groups of four, not singletons
