@@ -16,13 +16,14 @@ const flush = async () => {
   }
 };
 
-async function setup(opts: { importing?: boolean } = {}) {
+async function setup(opts: { importing?: boolean; anomaliesInRound2?: number } = {}) {
   const api = new FakeApi();
   const backend = reviewBackend(api, 500);
-  api.answer('rounds.list', [roundSummary(1), roundSummary(2)]);
+  const summaries = [roundSummary(1), roundSummary(2, { labeledAnomalies: opts.anomaliesInRound2 ?? 2 })];
+  api.answer('rounds.list', summaries);
   const review = new ReviewState(api);
   const rounds = new RoundsState(api);
-  rounds.rounds = [roundSummary(1), roundSummary(2)];
+  rounds.rounds = summaries;
   review.ranking.columns = ['id.orig_h', 'proto'];
   await review.load();
   const p = project({
@@ -40,6 +41,16 @@ async function setup(opts: { importing?: boolean } = {}) {
   };
   return { ...r, api, review, press, backend };
 }
+
+describe('Review screen cold start', () => {
+  it('says why low scores sit among the first rows while nothing is labeled anomaly', async () => {
+    await setup({ anomaliesInRound2: 0 });
+    expect(screen.getByText(/5 of its first 10 places show the largest groups/)).toBeTruthy();
+    cleanup();
+    await setup({ anomaliesInRound2: 1 });
+    expect(screen.queryByText(/5 of its first 10 places/)).toBeNull();
+  });
+});
 
 describe('Review screen keyboard', () => {
   it('focuses the table, moves with j/k and labels from the keys, one record after another', async () => {

@@ -1,13 +1,16 @@
+import { COVER_SLOTS } from '../../../src-shared/review-order';
+
 /**
  * The review order of a round. By score, except while no record is labeled anomaly: then every
  * other place of the first 2 × COVER_SLOTS unlabeled records shows the largest group nobody has
  * reviewed yet (its best-scored record). Nothing is known in the cold start, and attacks are not
  * always outliers (a few frequent message kinds in BGL): a quarter of the first page on the main
  * kinds is what an analyst baselining a new log looks at anyway, and each label there teaches the
- * model the most. 10 slots cost outliers on the Zeek captures (5 of 20 found in the first page).
+ * model the most. With 10 slots (every other place of the first 20) a Zeek capture's first page
+ * found 10 anomalies, with 5 slots 15 (docs/review-loop.md).
  */
 
-export const COVER_SLOTS = 5;
+export { COVER_SLOTS };
 
 export interface QueueInput {
   /** Record id of each row. */
