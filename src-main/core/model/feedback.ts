@@ -5,6 +5,7 @@
  * everything reviewed keeps its place. Works from the first label, with normals alone.
  */
 import { throwIfAborted } from '../errors';
+import { rankByScore } from '../util/rank-by-score';
 import { leafCounts, leafSums, type IsolationForest } from './iforest';
 import type { Matrix } from './rosas/types';
 
@@ -53,14 +54,18 @@ export function feedbackScores(forest: IsolationForest, data: Matrix, base: Arra
 /** Each value's rank share: 0 for the lowest, 1 for the highest; ties share the lower rank. */
 export function rankShare(values: ArrayLike<number>): Float32Array {
   const n = values.length;
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
-  const out = new Float32Array(n);
   const denom = Math.max(1, n - 1);
-  for (let i = 0; i < n; i++) {
-    const v = values[order[i]!]!;
+  const out = new Float32Array(n);
+  const v = Float32Array.from(values);
+  // Descending (radix) order read backwards: ascending. NaN has the lowest rank share.
+  const desc = rankByScore(v);
+  const nan = n - desc.length;
+  let first = nan;
+  for (let k = 0; k < desc.length; k++) {
+    const i = desc[desc.length - 1 - k]! - 1;
     // Equal scores get one rank, so identical records stay tied whatever their row order.
-    const first = i > 0 && values[order[i - 1]!] === v ? out[order[i - 1]!]! * denom : i;
-    out[order[i]!] = first / denom;
+    if (k > 0 && v[desc[desc.length - k]! - 1] !== v[i]) first = nan + k;
+    out[i] = first / denom;
   }
   return out;
 }

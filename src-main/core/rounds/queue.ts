@@ -1,4 +1,5 @@
 import { COVER_SLOTS } from '../../../src-shared/review-order';
+import { rankByScore } from '../util/rank-by-score';
 
 /**
  * The review order of a round. By score, except while no record is labeled anomaly: then every
@@ -28,7 +29,7 @@ export interface QueueInput {
 /** Record ids in review order: every row once. */
 export function reviewQueue(q: QueueInput): Int32Array {
   const n = q.ids.length;
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => q.scores[b]! - q.scores[a]! || q.ids[a]! - q.ids[b]!);
+  const order = byScore(q);
   const picks = q.anyAnomaly ? [] : coverPicks(q, order);
   if (!picks.length) return Int32Array.from(order, (r) => q.ids[r]!);
   const picked = new Set(picks);
@@ -45,6 +46,19 @@ export function reviewQueue(q: QueueInput): Int32Array {
   }
   while (next < picks.length) out[k++] = q.ids[picks[next++]!]!;
   return out;
+}
+
+/**
+ * Rows by descending score, ties by ascending record id. Ids ascend with rows (buildMatrix reads
+ * them in id order), so a radix sort by row does it: a comparator sort costs 0.3 s per 1M rows.
+ */
+function byScore(q: QueueInput): Int32Array {
+  const n = q.ids.length;
+  const sorted = rankByScore(Float32Array.from(q.scores));
+  // NaN scores would be left out: a round refuses to save them anyway, but keep every row.
+  if (sorted.length < n) return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => q.scores[b]! - q.scores[a]! || q.ids[a]! - q.ids[b]! || 0);
+  for (let i = 0; i < n; i++) sorted[i]!--;
+  return sorted;
 }
 
 /** The best-scored unlabeled row of each of the COVER_SLOTS largest unreviewed groups (of two rows or more). */

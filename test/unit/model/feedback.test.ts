@@ -61,6 +61,14 @@ describe('feedback from labels on tree leaves', () => {
     expect(before[343]! - three[343]!).toBeLessThan(before[340]! - one[340]!);
   });
 
+  it('rank shares agree with a plain sort on many ties', () => {
+    const v = Array.from({ length: 1000 }, (_, i) => ((i * 7919) % 53) / 7 - 3);
+    const sorted = [...v].sort((a, b) => a - b);
+    const expected = v.map((x) => sorted.indexOf(x) / 999);
+    const got = rankShare(v);
+    expected.forEach((e, i) => expect(got[i]).toBeCloseTo(e, 6));
+  });
+
   it('rank shares tie equal values', () => {
     const r = Array.from(rankShare([3, 1, 3, 2]));
     [2 / 3, 0, 2 / 3, 1 / 3].forEach((v, i) => expect(r[i]).toBeCloseTo(v, 6));
