@@ -15,6 +15,7 @@ const entries = {
   'bench-engine': 'test/bench/bench-engine.ts',
   'bench-csv': 'test/bench/bench-csv.ts',
   'bench-hitl': 'test/bench/bench-hitl.ts',
+  'make-zeek-log': 'test/bench/make-zeek-log.ts',
 };
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => fs.existsSync(file)));
 

@@ -6,59 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from '../../src-main/core/util/random';
+import { writeSyntheticZeekConn } from './synthetic-zeek';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
-const SAMPLE = 'samples/zeek-tsv/ctu-normal-40-day1.conn.log.labeled';
-
-function sharedDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const found = [process.env.ROSAS_SHARED, path.resolve(here, '..', '..', 'shared'), path.resolve(here, '..', '..', '..', 'shared'), '/work/shared'].find(
-    (d) => d && fs.existsSync(path.join(d, SAMPLE)),
-  );
-  if (!found) throw new Error(`cannot find shared/${SAMPLE}; set ROSAS_SHARED`);
-  return found;
-}
 
 function peakRssMb(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 1048576;
-}
-
-/** Writes the synthetic log with bounded memory; returns its size. */
-function generate(out: string): number {
-  const lines = fs.readFileSync(path.join(sharedDir(), SAMPLE), 'utf8').split('\n');
-  const header = lines.filter((l) => l.startsWith('#'));
-  const rows = lines.filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
-  const cols = header.find((h) => h.startsWith('#fields'))!.split('\t').slice(1);
-  const at = (name: string) => cols.indexOf(name);
-  const [ts, uid, oh, op, rh, rp, dur, ob, rb] = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'duration', 'orig_bytes', 'resp_bytes'].map(at);
-  const rnd = mulberry32(42);
-  const fd = fs.openSync(out, 'w');
-  fs.writeSync(fd, header.join('\n') + '\n');
-  const start = 1655071198;
-  let chunk: string[] = [];
-  const scale = (v: string) => (v === '-' ? v : String(Math.round(Number(v) * (0.25 + 4 * rnd()))));
-  for (let i = 0; i < RECORDS; i++) {
-    const r = rows[i % rows.length]!.slice();
-    r[ts!] = (start + i * 0.05 + rnd() * 0.05).toFixed(6);
-    r[uid!] = `C${(i * 2654435761 >>> 0).toString(36)}${i.toString(36)}`;
-    r[oh!] = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-    r[op!] = String(1024 + Math.floor(rnd() * 64000));
-    if (rnd() < 0.3) r[rh!] = `${1 + Math.floor(rnd() * 223)}.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}`;
-    if (rnd() < 0.1) r[rp!] = String(Math.floor(rnd() * 65536));
-    if (r[dur!] !== '-') r[dur!] = (Number(r[dur!]) * (0.5 + rnd())).toFixed(6);
-    r[ob!] = scale(r[ob!]!);
-    r[rb!] = scale(r[rb!]!);
-    chunk.push(r.join('\t'));
-    if (chunk.length === 10_000) {
-      fs.writeSync(fd, chunk.join('\n') + '\n');
-      chunk = [];
-    }
-  }
-  if (chunk.length) fs.writeSync(fd, chunk.join('\n') + '\n');
-  fs.closeSync(fd);
-  return fs.statSync(out).size;
 }
 
 /** Child mode: one measurement in a fresh process so peak RSS is the import's own. */
@@ -100,7 +54,7 @@ async function main(): Promise<void> {
     // BENCH_FILE keeps the generated log there (and reuses it) for profiling runs.
     const log = process.env.BENCH_FILE ?? path.join(dir, 'conn.log');
     let t = performance.now();
-    const bytes = fs.existsSync(log) ? fs.statSync(log).size : generate(log);
+    const bytes = fs.existsSync(log) ? fs.statSync(log).size : writeSyntheticZeekConn(log, RECORDS);
     console.log(`generated ${RECORDS.toLocaleString('en')} Zeek conn records, ${(bytes / 1048576).toFixed(0)} MiB, in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const run = (mode: string) => {
       const project = path.join(dir, `${mode}.rosas`);

@@ -12,64 +12,16 @@ import { fileURLToPath } from 'node:url';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 1);
-const SAMPLE = 'samples/zeek-tsv/ctu-normal-40-day1.conn.log.labeled';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CURRENT_CLI = path.join(REPO, 'dist-main', 'cli.js');
 const BASE_CLI = process.env.BASE_CLI ? path.resolve(process.env.BASE_CLI) : null;
 const NORMALS = 20; // the first build's round 1 top 20 are labeled normal in every build; its 21st anomaly
 
-/** Small seeded PRNG (mulberry32), as src-main/core/util/random.ts. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function sharedDir() {
-  const found = [process.env.ROSAS_SHARED, path.resolve(REPO, '..', 'shared'), '/work/shared'].find((d) => d && fs.existsSync(path.join(d, SAMPLE)));
-  if (!found) throw new Error(`cannot find shared/${SAMPLE}; set ROSAS_SHARED`);
-  return found;
-}
-
-/** Writes the synthetic log with bounded memory; returns its size. The generator of bench-import.ts. */
+/** Writes the synthetic log of test/bench/synthetic-zeek.ts (as bench:import's) through its built entry; returns its size. */
 function generate(out) {
-  const lines = fs.readFileSync(path.join(sharedDir(), SAMPLE), 'utf8').split('\n');
-  const header = lines.filter((l) => l.startsWith('#'));
-  const rows = lines.filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
-  const cols = header.find((h) => h.startsWith('#fields')).split('\t').slice(1);
-  const at = (name) => cols.indexOf(name);
-  const [ts, uid, oh, op, rh, rp, dur, ob, rb] = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'duration', 'orig_bytes', 'resp_bytes'].map(at);
-  const rnd = mulberry32(42);
-  const fd = fs.openSync(out, 'w');
-  fs.writeSync(fd, header.join('\n') + '\n');
-  const start = 1655071198;
-  let chunk = [];
-  const scale = (v) => (v === '-' ? v : String(Math.round(Number(v) * (0.25 + 4 * rnd()))));
-  for (let i = 0; i < RECORDS; i++) {
-    const r = rows[i % rows.length].slice();
-    r[ts] = (start + i * 0.05 + rnd() * 0.05).toFixed(6);
-    r[uid] = `C${((i * 2654435761) >>> 0).toString(36)}${i.toString(36)}`;
-    r[oh] = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-    r[op] = String(1024 + Math.floor(rnd() * 64000));
-    if (rnd() < 0.3) r[rh] = `${1 + Math.floor(rnd() * 223)}.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}`;
-    if (rnd() < 0.1) r[rp] = String(Math.floor(rnd() * 65536));
-    if (r[dur] !== '-') r[dur] = (Number(r[dur]) * (0.5 + rnd())).toFixed(6);
-    r[ob] = scale(r[ob]);
-    r[rb] = scale(r[rb]);
-    chunk.push(r.join('\t'));
-    if (chunk.length === 10_000) {
-      fs.writeSync(fd, chunk.join('\n') + '\n');
-      chunk = [];
-    }
-  }
-  if (chunk.length) fs.writeSync(fd, chunk.join('\n') + '\n');
-  fs.closeSync(fd);
-  return fs.statSync(out).size;
+  const r = spawnSync(process.execPath, [path.join(REPO, 'dist-main', 'make-zeek-log.js'), out, String(RECORDS)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`make-zeek-log failed (npm run build:main?): ${r.stderr}`);
+  return Number(r.stdout.trim());
 }
 
 const load = () => os.loadavg().map((x) => Math.round(x * 100) / 100);

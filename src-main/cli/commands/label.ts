@@ -45,7 +45,9 @@ export async function labelCommand(argv: string[]): Promise<number> {
 
   const project = openProject(projectPath, { purpose: 'rosas label' });
   try {
-    const unique = values.group ? withGroupMembers(project.db, ids) : [...new Set(ids)];
+    const asked = [...new Set(ids)];
+    const unique = values.group ? withGroupMembers(project.db, asked) : asked;
+    const members = unique.length - asked.length;
     const { changed } = setLabels(project.db, unique, label, { note: values.note, author });
     const now = labelsOf(project.db, unique);
     if (values.json) {
@@ -53,7 +55,7 @@ export async function labelCommand(argv: string[]): Promise<number> {
         changed,
         label,
         author,
-        ...(values.group ? { group_members: unique.length - new Set(ids).size } : {}),
+        ...(values.group ? { group_members: members } : {}),
         records: unique.map((id) => {
           const l = now.get(id);
           return { id, label: l?.label ?? null, note: l?.note ?? null };
@@ -61,8 +63,7 @@ export async function labelCommand(argv: string[]): Promise<number> {
       });
     } else {
       const what = label === null ? 'label removed from' : `labeled ${label}:`;
-      const members = values.group ? `, ${unique.length - new Set(ids).size} of them other members of the groups` : '';
-      println(`${what} ${changed} record(s)${changed < unique.length ? ` (${unique.length - changed} unchanged)` : ''}${members}`);
+      println(`${what} ${changed} record(s)${changed < unique.length ? ` (${unique.length - changed} unchanged)` : ''}${values.group ? `, ${members} of them other members of the groups` : ''}`);
     }
     return 0;
   } finally {

@@ -2,7 +2,7 @@ import { RosasError } from '../../core/errors';
 import { openProject } from '../../core/project/project';
 import { resolveRound } from '../../core/rounds/store';
 import { groupRepresentatives } from '../../core/rounds/group-review';
-import { topRecords, topRecordsByIds, type TopRecord } from '../../core/rounds/top';
+import { topRecords, topRecordsAt, type TopRecord } from '../../core/rounds/top';
 import { intOption, parse } from '../args';
 import { printBlock, printJson, println, printTable } from '../output';
 
@@ -41,7 +41,7 @@ export async function topCommand(argv: string[]): Promise<number> {
   try {
     const round = resolveRound(project.db, requested);
     const reps = values.groups ? groupRepresentatives(project.db, { round, n, offset, unlabeledOnly: !!values.unlabeled }).groups : null;
-    const records: TopRecord[] = reps ? topRecordsByIds(project.db, { round, ids: reps.map((g) => g.id) }) : topRecords(project.db, { round, n, offset, unlabeledOnly: !!values.unlabeled });
+    const records: TopRecord[] = reps ? topRecordsAt(project.db, { round, at: reps }) : topRecords(project.db, { round, n, offset, unlabeledOnly: !!values.unlabeled });
     const groupOf = new Map(reps?.map((g) => [g.id, g]));
     if (values.json) {
       printJson({

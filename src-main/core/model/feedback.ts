@@ -56,7 +56,7 @@ export function rankShare(values: ArrayLike<number>): Float32Array {
   const n = values.length;
   const denom = Math.max(1, n - 1);
   const out = new Float32Array(n);
-  const v = Float32Array.from(values);
+  const v = values instanceof Float32Array ? values : Float32Array.from(values);
   // Descending (radix) order read backwards: ascending. NaN has the lowest rank share.
   const desc = rankByScore(v);
   const nan = n - desc.length;

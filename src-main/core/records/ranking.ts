@@ -26,8 +26,13 @@ export function rankOf(ranking: Ranking, id: number): number | null {
   return i < 0 ? null : i + 1;
 }
 
+/** Ranges already scanned, by the ranking's shared `ranked` array: every page of a view asks. */
+const ranges = new WeakMap<Int32Array, { min: number; max: number }>();
+
 /** Lowest and highest score of the ranking (0 and 0 when it is empty): a scan, as the review order need not follow the score. */
 export function scoreRange(ranking: Ranking): { min: number; max: number } {
+  const known = ranges.get(ranking.ranked);
+  if (known) return { ...known };
   let min = Infinity;
   let max = -Infinity;
   for (const id of ranking.ranked) {
@@ -35,5 +40,7 @@ export function scoreRange(ranking: Ranking): { min: number; max: number } {
     if (s < min) min = s;
     if (s > max) max = s;
   }
-  return { min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
+  const range = { min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
+  ranges.set(ranking.ranked, range);
+  return { ...range };
 }

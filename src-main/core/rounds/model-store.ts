@@ -115,16 +115,20 @@ export function reviveForest(parsed: unknown, blob: Uint8Array): IsolationForest
 }
 
 /** Float32 values as blob bytes (no copy). */
-export function float32Blob(values: Float32Array): Buffer {
+export function float32Blob(values: Float32Array | Int32Array): Buffer {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 }
 
-/** Blob bytes as float32 values (copied: SQLite's buffers need not be 4-byte aligned). */
-export function blobFloat32(blob: Uint8Array): Float32Array {
-  if (blob.byteLength % 4 !== 0) throw new Error(`a float32 blob of ${blob.byteLength} bytes`);
-  const out = new Float32Array(blob.byteLength / 4);
+/** Blob bytes as 4-byte values (copied: SQLite's buffers need not be 4-byte aligned). */
+function blob4<T extends Float32Array | Int32Array>(blob: Uint8Array, make: (n: number) => T, what: string): T {
+  if (blob.byteLength % 4 !== 0) throw new Error(`a ${what} blob of ${blob.byteLength} bytes`);
+  const out = make(blob.byteLength / 4);
   new Uint8Array(out.buffer).set(blob);
   return out;
+}
+
+export function blobFloat32(blob: Uint8Array): Float32Array {
+  return blob4(blob, (n) => new Float32Array(n), 'float32');
 }
 
 export type StoredModel = { kind: 'rosas'; topology: Topology; weights: Float32Array } | { kind: 'iforest'; forest: IsolationForest };
@@ -140,14 +144,9 @@ export function roundModel(db: Database, n: number): StoredModel {
   throw new RosasError('project-invalid', `round ${n}: unknown model kind ${String(topology?.kind)}`);
 }
 
-/** Blob bytes as int32 values (copied, as blobFloat32). */
 export function blobInt32(blob: Uint8Array): Int32Array {
-  if (blob.byteLength % 4 !== 0) throw new Error(`an int32 blob of ${blob.byteLength} bytes`);
-  const out = new Int32Array(blob.byteLength / 4);
-  new Uint8Array(out.buffer).set(blob);
-  return out;
+  return blob4(blob, (n) => new Int32Array(n), 'int32');
 }
 
-export function int32Blob(values: Int32Array): Buffer {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-}
+/** Int32 values as blob bytes (a view, as float32Blob). */
+export const int32Blob: (values: Int32Array) => Buffer = float32Blob;

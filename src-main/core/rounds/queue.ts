@@ -54,7 +54,7 @@ export function reviewQueue(q: QueueInput): Int32Array {
  */
 function byScore(q: QueueInput): Int32Array {
   const n = q.ids.length;
-  const sorted = rankByScore(Float32Array.from(q.scores));
+  const sorted = rankByScore(q.scores instanceof Float32Array ? q.scores : Float32Array.from(q.scores));
   // NaN scores would be left out: a round refuses to save them anyway, but keep every row.
   if (sorted.length < n) return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => q.scores[b]! - q.scores[a]! || q.ids[a]! - q.ids[b]! || 0);
   for (let i = 0; i < n; i++) sorted[i]!--;

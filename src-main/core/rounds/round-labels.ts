@@ -58,13 +58,15 @@ export function labeledRows(ids: Int32Array, labels: Array<[number, Label]>): La
  */
 export function trainingLabels(l: LabeledRows, groups: Int32Array, useNormals: boolean): TrainLabels {
   const anomalies = perGroupCap(l.anomalies, groups);
-  const normals = useNormals ? perGroupCap(l.normals, groups) : new Int32Array(0);
-  const known = new Uint8Array(groups.length);
-  for (const r of l.anomalies) known[r] = 1;
-  if (useNormals) for (const r of l.normals) known[r] = 1;
-  const unlabeled: number[] = [];
-  for (let r = 0; r < groups.length; r++) if (!known[r]) unlabeled.push(r);
-  return { anomalies, normals, unlabeled: Int32Array.from(unlabeled) };
+  if (useNormals) return { anomalies, normals: perGroupCap(l.normals, groups), unlabeled: l.unlabeled };
+  return { anomalies, normals: new Int32Array(0), unlabeled: mergeSorted(l.unlabeled, Int32Array.from(l.normals).sort()) };
+}
+
+/** Two ascending row lists as one. */
+function mergeSorted(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  for (let i = 0, j = 0, k = 0; k < out.length; k++) out[k] = j >= b.length || (i < a.length && a[i]! < b[j]!) ? a[i++]! : b[j++]!;
+  return out;
 }
 
 function perGroupCap(rows: Int32Array, groups: Int32Array): Int32Array {

@@ -3,7 +3,7 @@ import { RosasError } from '../errors';
 import type { FieldValue } from '../fields/values';
 import type { Label } from '../labels/labels';
 import { namedFields } from '../records/fields';
-import { rankOf, scoreOf } from '../records/ranking';
+import { scoreOf } from '../records/ranking';
 import { recordsByIds, type StoredRecord } from '../records/read';
 import { rankingPage } from '../records/view';
 import { roundRanking } from './ranking';
@@ -51,14 +51,14 @@ export function topRecords(db: Database, opts: TopOptions): TopRecord[] {
   return page.records.map(({ rank, score, record }) => topRecord(named, record, rank, score));
 }
 
-/** Given records as topRecords shows them, with their rank and score in a round (default the newest); unscored ones left out. */
-export function topRecordsByIds(db: Database, opts: { round?: number; ids: readonly number[] }): TopRecord[] {
+/** Records at known places of a round's ranking (default the newest), as topRecords shows them; unscored ones left out. */
+export function topRecordsAt(db: Database, opts: { round?: number; at: ReadonlyArray<{ id: number; rank: number }> }): TopRecord[] {
   const ranking = roundRanking(db, opts.round);
   const named = namedFields(db);
-  return recordsByIds(db, opts.ids).flatMap((record) => {
-    const rank = rankOf(ranking, record.id);
+  const rankOf = new Map(opts.at.map((a) => [a.id, a.rank]));
+  return recordsByIds(db, opts.at.map((a) => a.id)).flatMap((record) => {
     const score = scoreOf(ranking, record.id);
-    return rank === null || score === null ? [] : [topRecord(named, record, rank, score)];
+    return score === null ? [] : [topRecord(named, record, rankOf.get(record.id)!, score)];
   });
 }
 
