@@ -16,10 +16,10 @@ const flush = async () => {
   }
 };
 
-async function setup(opts: { importing?: boolean; anomaliesInRound2?: number } = {}) {
+async function setup(opts: { importing?: boolean; anomaliesInRound2?: number; coverPicks?: number } = {}) {
   const api = new FakeApi();
   const backend = reviewBackend(api, 500);
-  const summaries = [roundSummary(1), roundSummary(2, { labeledAnomalies: opts.anomaliesInRound2 ?? 2 })];
+  const summaries = [roundSummary(1), roundSummary(2, { labeledAnomalies: opts.anomaliesInRound2 ?? 2, coverPicks: opts.coverPicks ?? 0 })];
   api.answer('rounds.list', summaries);
   const review = new ReviewState(api);
   const rounds = new RoundsState(api);
@@ -44,11 +44,13 @@ async function setup(opts: { importing?: boolean; anomaliesInRound2?: number } =
 
 describe('Review screen cold start', () => {
   it('says why low scores sit among the first rows while nothing is labeled anomaly', async () => {
-    await setup({ anomaliesInRound2: 0 });
-    expect(screen.getByText(/5 of its first 10 places show the largest groups/)).toBeTruthy();
+    await setup({ anomaliesInRound2: 0, coverPicks: 3 });
+    expect(screen.getByText(/3 of its first 6 places show the largest groups/)).toBeTruthy();
+    expect(screen.getByText(/each at least 1 in 200 records/)).toBeTruthy();
     cleanup();
-    await setup({ anomaliesInRound2: 1 });
-    expect(screen.queryByText(/5 of its first 10 places/)).toBeNull();
+    // No group was large enough (or an anomaly was labeled): the order is the score's, nothing to say.
+    await setup({ anomaliesInRound2: 0, coverPicks: 0 });
+    expect(screen.queryByText(/places show the largest groups/)).toBeNull();
   });
 });
 

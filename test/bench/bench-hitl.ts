@@ -2,7 +2,8 @@
 // per analyst action (issue 12, §3) on every labeled log of shared/samples and shared/hitl (5
 // rounds × 20 actions, anomalies sampled to 2 %, one record per action and one group per action)
 // and on the 13 datasets of shared/datasets (5 rounds × 40 records, as they are), with the issue's
-// targets checked per log. Tables: hitl-report.ts.
+// targets checked per log. Tables: hitl-report.ts. One more log is built from two samples at bench
+// time: cic-stealthy-mix (cic-mix.ts), attacks that are not outliers in normal CIC-IDS2017 flows.
 //   BENCH_SEEDS=1,2,3     seeds (default 1,2,3); each value in the tables is the mean over them
 //   BENCH_FILES=a,b       only these inputs (a file's name, or a dataset's name such as cardio)
 //   BENCH_OUT=file.json   also write every run and row as JSON
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSimulation, type SimulateOptions, type SimulateResult } from '../../src-main/core/bench/simulate';
 import type { FormatName } from '../../src-main/core/ingest/types';
+import { CIC_MIX_LABEL, CIC_MIX_NAME, writeCicMix } from './cic-mix';
 import { judge, renderTable, summarize, TARGET, type HitlGroup, type HitlRow } from './hitl-report';
 
 interface Input {
@@ -59,9 +61,11 @@ function sharedDir(): string {
   return found;
 }
 
-function inputs(shared: string): Input[] {
+/** Every input; the built mix is written into `tmp`. */
+function inputs(shared: string, tmp: string): Input[] {
   const out: Input[] = [];
   for (const [rel, labelColumn] of SAMPLE_LOGS) out.push({ group: 'samples', name: path.basename(rel), file: path.join(shared, 'samples', rel), labelColumn, ...LOG_RUN });
+  out.push({ group: 'samples', name: CIC_MIX_NAME, file: writeCicMix(path.join(shared, 'samples'), tmp), labelColumn: CIC_MIX_LABEL, format: 'csv', ...LOG_RUN });
   for (const [name, labelColumn] of HITL_LOGS) out.push({ group: 'hitl', name, file: path.join(shared, 'hitl', name), labelColumn, ...LOG_RUN });
   const dir = path.join(shared, 'datasets');
   for (const f of fs.readdirSync(dir).sort()) {
@@ -83,7 +87,9 @@ async function main(): Promise<void> {
   const seeds = list(process.env.BENCH_SEEDS)?.map(Number) ?? [1, 2, 3];
   if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`BENCH_SEEDS must be whole numbers, got ${process.env.BENCH_SEEDS}`);
   const only = list(process.env.BENCH_FILES);
-  const all = inputs(shared);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rosas-bench-hitl-'));
+  process.once('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+  const all = inputs(shared, tmp);
   const chosen = all.filter((i) => !only || only.includes(i.name));
   if (only) for (const n of only) if (!all.some((i) => i.name === n) && !SKIPPED_SAMPLES.some(([rel]) => path.basename(rel) === n)) throw new Error(`no input "${n}" (names: ${all.map((i) => i.name).join(', ')})`);
   const startedAt = new Date();
@@ -128,7 +134,7 @@ async function main(): Promise<void> {
   // The issue's targets, per log: the group row is compared with the same log's record row.
   const judged = rows.map((r) => (r.group === 'datasets' ? r : judge(r, rows.find((x) => x.file === r.file && x.group === r.group && x.mode === 'record'))));
   const titles: Record<HitlGroup, string> = {
-    samples: `shared/samples: labeled logs, anomalies sampled to 2 %, ${LOG_RUN.rounds} rounds × ${LOG_RUN.perRound} actions`,
+    samples: `shared/samples: labeled logs (and cic-stealthy-mix, built from two of them), anomalies sampled to 2 %, ${LOG_RUN.rounds} rounds × ${LOG_RUN.perRound} actions`,
     hitl: `shared/hitl: labeled logs, anomalies sampled to 2 % (files with fewer keep theirs), ${LOG_RUN.rounds} rounds × ${LOG_RUN.perRound} actions`,
     datasets: `shared/datasets: as they are, ${DATASET_RUN.rounds} rounds × ${DATASET_RUN.perRound} records`,
   };

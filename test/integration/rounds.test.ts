@@ -11,6 +11,7 @@ import { roundSummaries } from '../../src-main/core/rounds/discovery';
 import { rankedIds, roundGroups, roundScores } from '../../src-main/core/rounds/ranking';
 import { getRound, listRounds, roundLabels } from '../../src-main/core/rounds/store';
 import { topRecords } from '../../src-main/core/rounds/top';
+import { COVER_MIN_SHARE, COVER_SLOTS } from '../../src-main/core/rounds/queue';
 import { trainRound } from '../../src-main/core/rounds/train-round';
 import { projectDigest } from '../helpers/project';
 import { samplePath, tempDir } from '../helpers/samples';
@@ -39,16 +40,21 @@ describe('review rounds on a real log', () => {
     const ranked1 = rankedIds(p.db, 1);
     expect(ranked1.length).toBe(5663);
     expect(new Set(ranked1).size).toBe(5663);
-    // The cold start's review order (rounds/queue.ts): places 2, 4, … 20 show the largest groups no
-    // one has reviewed; the other places, and everything after, go by descending score.
+    // The cold start's review order (rounds/queue.ts): places 2, 4, … show the largest groups no
+    // one has reviewed (each 1 in 200 records or more); the other places, and everything after, go by
+    // descending score. This capture has such groups.
+    const picks = r1.coverPicks;
+    expect(picks).toBeGreaterThan(0);
+    expect(picks).toBeLessThanOrEqual(COVER_SLOTS);
     const byScore = (from: number, to: number, step: number) => {
       for (let i = from + step; i < to; i += step) expect(s1[ranked1[i]! - 1]!).toBeLessThanOrEqual(s1[ranked1[i - step]! - 1]!);
     };
-    byScore(0, 20, 2);
-    byScore(20, ranked1.length, 1);
+    byScore(0, 2 * picks, 2);
+    byScore(2 * picks, ranked1.length, 1);
     const groups = roundGroups(p.db, 1)!;
-    const coverGroups = [1, 3, 5, 7, 9].map((i) => groups[ranked1[i]! - 1]!);
-    expect(new Set(coverGroups).size).toBe(coverGroups.length);
+    const coverGroups = Array.from({ length: picks }, (_, i) => groups[ranked1[2 * i + 1]! - 1]!);
+    expect(new Set(coverGroups).size).toBe(picks);
+    for (const g of coverGroups) expect(groups.filter((x) => x === g).length).toBeGreaterThanOrEqual(Math.ceil(COVER_MIN_SHARE * 5663));
 
     // The analyst reviews the top 20 and labels them as the ground truth says.
     const top = topRecords(p.db, { n: 20 });

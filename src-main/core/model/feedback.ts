@@ -27,17 +27,14 @@ export interface FeedbackOptions {
 export const DEFAULT_FEEDBACK: Omit<FeedbackOptions, 'signal'> = { normalWeight: 1, anomalyWeight: 1 };
 
 /**
- * The base scores as ranks in [0, 1], each moved by the mean over the trees of its leaf's evidence
- * (a·anomalyWeight − n·normalWeight) / (a + n + 1), for a labeled anomalies and n confirmed
- * normals in that leaf. Higher = review sooner. The +1 makes one label half a vote, and a leaf
- * holding both kinds (a region the forest cannot split) cancels out instead of pushing its
- * anomalies down: with "any normal in the leaf" thyroid found 142 of 200 after 5 rounds, 158 so.
+ * Per forest node, the evidence the labels put on it: (a·anomalyWeight − n·normalWeight) / (a + n + 1)
+ * for a labeled anomalies and n confirmed normals in that leaf; null when nothing is labeled. The +1
+ * makes one label half a vote, and a leaf holding both kinds (a region the forest cannot split)
+ * cancels out instead of pushing its anomalies down: with "any normal in the leaf" thyroid found 142
+ * of 200 after 5 rounds, 158 so.
  */
-export function feedbackScores(forest: IsolationForest, data: Matrix, base: ArrayLike<number>, labels: FeedbackLabels, opts: FeedbackOptions): Float32Array {
-  const trees = forest.roots.length;
-  const rank = rankShare(base);
-  throwIfAborted(opts.signal, 'scoring');
-  if (!labels.normals.length && !labels.anomalies.length) return rank;
+export function leafEvidence(forest: IsolationForest, data: Matrix, labels: FeedbackLabels, opts: Omit<FeedbackOptions, 'signal'>): Float64Array | null {
+  if (!labels.normals.length && !labels.anomalies.length) return null;
   const normals = leafCounts(forest, data, labels.normals);
   const anomalies = leafCounts(forest, data, labels.anomalies);
   const evidence = new Float64Array(forest.feature.length);
@@ -46,9 +43,25 @@ export function feedbackScores(forest: IsolationForest, data: Matrix, base: Arra
     const a = anomalies[i]!;
     if (n + a > 0) evidence[i] = (opts.anomalyWeight * a - opts.normalWeight * n) / (n + a + 1);
   }
-  const sums = leafSums(forest, evidence, data, { signal: opts.signal });
-  for (let r = 0; r < rank.length; r++) rank[r] = rank[r]! + sums[r]! / trees;
+  return evidence;
+}
+
+/**
+ * The base scores as ranks in [0, 1], each moved by the mean over `trees` of its leaves' evidence
+ * (`sums`: per row, the sum over the trees, from `leafSums` or `scoreWithLeafSums`). Higher =
+ * review sooner.
+ */
+export function withFeedback(base: ArrayLike<number>, sums: Float64Array | null, trees: number): Float32Array {
+  const rank = rankShare(base);
+  if (sums) for (let r = 0; r < rank.length; r++) rank[r] = rank[r]! + sums[r]! / trees;
   return rank;
+}
+
+/** `withFeedback` for base scores that did not come from this forest (a RoSAS round's): one more walk over the rows. */
+export function feedbackScores(forest: IsolationForest, data: Matrix, base: ArrayLike<number>, labels: FeedbackLabels, opts: FeedbackOptions): Float32Array {
+  const evidence = leafEvidence(forest, data, labels, opts);
+  throwIfAborted(opts.signal, 'scoring');
+  return withFeedback(base, evidence && leafSums(forest, evidence, data, { signal: opts.signal }), forest.roots.length);
 }
 
 /** Each value's rank share: 0 for the lowest, 1 for the highest; ties share the lower rank. */

@@ -39,6 +39,8 @@ export interface RoundInfo {
    * ranked among held-out unlabeled records (AUC-ROC) at the epoch kept; else null.
    */
   hiddenAnomalyAuc: number | null;
+  /** Records the cold start's review order placed for their group's size, not their score (rounds/queue.ts); 0 for older rounds. */
+  coverPicks: number;
 }
 
 interface DbRound {
@@ -87,6 +89,11 @@ export function roundFigures(method: RoundMethod, params: Record<string, unknown
   return { epochs, members, hiddenAnomalyAuc: typeof kept === 'number' ? kept : null };
 }
 
+function coverPicksOf(params: Record<string, unknown>): number {
+  const n = (params.feedback as { coverPicks?: unknown } | undefined)?.coverPicks;
+  return typeof n === 'number' ? n : 0;
+}
+
 function fromDb(r: DbRound, snapshot: RoundInfo['snapshot']): RoundInfo {
   const method = r.method as RoundMethod;
   const params = parseJson<Record<string, unknown>>(r.params, {});
@@ -106,6 +113,7 @@ function fromDb(r: DbRound, snapshot: RoundInfo['snapshot']): RoundInfo {
     recordsScored: r.records_scored,
     history: parseJson<EpochFigures[]>(r.history, []),
     ...roundFigures(method, params),
+    coverPicks: coverPicksOf(params),
   };
 }
 

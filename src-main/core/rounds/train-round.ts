@@ -7,8 +7,8 @@ import { latestSpec } from '../features/spec-store';
 import { buildMatrix, type Matrix as RecordMatrix } from '../features/featurize';
 import type { Label } from '../labels/labels';
 import { loadTf } from '../model/backend';
-import { DEFAULT_FEEDBACK, feedbackScores } from '../model/feedback';
-import { fitIsolationForest, scoreIsolationForest, type IsolationForest } from '../model/iforest';
+import { DEFAULT_FEEDBACK, feedbackScores, leafEvidence, withFeedback, type FeedbackLabels } from '../model/feedback';
+import { fitIsolationForest, scoreIsolationForest, scoreWithLeafSums, type IsolationForest } from '../model/iforest';
 import { rosasOptions, scoreMatrix, trainRosas } from '../model/rosas/rosas';
 import type { EpochFigures, RosasOptions, TrainLabels, TrainProgress } from '../model/rosas/types';
 import { keptHeldOutAuc } from '../model/rosas/cross-fit';
@@ -69,6 +69,8 @@ export interface TrainRoundResult {
   /** Whole round, snapshot to commit. */
   seconds: number;
   labeledAnomalies: number;
+  /** Records the review order placed for their group's size while no anomaly is labeled (rounds/queue.ts). */
+  coverPicks: number;
   labeledNormals: number;
   labeledUnsure: number;
   recordsScored: number;
@@ -163,7 +165,14 @@ function fitForest(m: RecordMatrix, seed: number): IsolationForest {
   return fitIsolationForest(m, { seed, trees: IFOREST_TREES, sampleSize: IFOREST_SAMPLE_SIZE });
 }
 
-async function trainIsolationForest(m: RecordMatrix, seed: number, ctl: TaskControl<TrainRoundProgress>, report: (p: TrainRoundProgress) => void): Promise<Trained & { forest: IsolationForest }> {
+/** An Isolation Forest round; its scoring walk also sums the labels' leaf evidence (the feedback's input). */
+async function trainIsolationForest(
+  m: RecordMatrix,
+  seed: number,
+  feedback: FeedbackLabels,
+  ctl: TaskControl<TrainRoundProgress>,
+  report: (p: TrainRoundProgress) => void,
+): Promise<Trained & { feedbackSums: Float64Array | null }> {
   report({ stage: 'training', method: 'iforest', done: 0, total: 1 });
   const t0 = performance.now();
   const forest = fitForest(m, seed);
@@ -173,12 +182,16 @@ async function trainIsolationForest(m: RecordMatrix, seed: number, ctl: TaskCont
   throwIfAborted(ctl.signal, 'training');
 
   const t1 = performance.now();
+  const evidence = leafEvidence(forest, m, feedback, DEFAULT_FEEDBACK);
   const scores = new Float32Array(m.rows);
+  const feedbackSums = evidence && new Float64Array(m.rows);
   report({ stage: 'scoring', method: 'iforest', done: 0, total: m.rows });
   for (let start = 0; start < m.rows; start += SCORE_CHUNK) {
     const rows = Math.min(SCORE_CHUNK, m.rows - start);
     const part = { x: m.x.subarray(start * m.dim, (start + rows) * m.dim), rows, dim: m.dim };
-    scores.set(scoreIsolationForest(forest, part, { signal: ctl.signal }), start);
+    const scored = evidence ? scoreWithLeafSums(forest, evidence, part, { signal: ctl.signal }) : { scores: scoreIsolationForest(forest, part, { signal: ctl.signal }), sums: null };
+    scores.set(scored.scores, start);
+    if (scored.sums) feedbackSums?.set(scored.sums, start);
     report({ stage: 'scoring', method: 'iforest', done: start + rows, total: m.rows });
     // Lets a cancel message reach a worker thread.
     await yieldToLoop();
@@ -186,7 +199,7 @@ async function trainIsolationForest(m: RecordMatrix, seed: number, ctl: TaskCont
   }
   const packed = packPlain(forest);
   return {
-    forest,
+    feedbackSums,
     backend: 'js',
     trainSeconds,
     scoreSeconds: (performance.now() - t1) / 1000,
@@ -284,15 +297,17 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
   await yieldToLoop();
   throwIfAborted(ctl.signal, 'training');
 
-  const iforest = method === 'iforest' ? await trainIsolationForest(m, seed, ctl, report) : null;
+  // Every label moves the ranking, from the first one (model/feedback.ts); then the review order.
+  const feedback = { anomalies: labels.anomalies, normals: useNormals ? labels.normals : new Int32Array(0) };
+  const iforest = method === 'iforest' ? await trainIsolationForest(m, seed, feedback, ctl, report) : null;
   const trained = iforest ?? (await trainRosasRound(m, trainingLabels(labels, snapshot.groups, useNormals), seed, opts, ctl, report));
   throwIfAborted(ctl.signal, 'training');
 
-  // Every label moves the ranking, from the first one (model/feedback.ts); then the review order.
   const t2 = performance.now();
-  const forest = iforest?.forest ?? fitForest(m, seed);
-  const feedback = { anomalies: labels.anomalies, normals: useNormals ? labels.normals : new Int32Array(0) };
-  const scores = feedbackScores(forest, m, trained.scores, feedback, { ...DEFAULT_FEEDBACK, signal: ctl.signal });
+  // A RoSAS round gets the feedback of the forest an Isolation Forest round with its seed would fit.
+  const scores = iforest
+    ? withFeedback(trained.scores, iforest.feedbackSums, IFOREST_TREES)
+    : feedbackScores(fitForest(m, seed), m, trained.scores, feedback, { ...DEFAULT_FEEDBACK, signal: ctl.signal });
   const queue = reviewQueue({ ids: m.ids, scores, groups: snapshot.groups, labeled: labels.reviewed, anyAnomaly: labels.anomalies.length > 0 });
   const feedbackSeconds = (performance.now() - t2) / 1000;
   throwIfAborted(ctl.signal, 'scoring');
@@ -318,7 +333,7 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
     featureSpecId: snapshot.specId,
     dim: m.dim,
     labeledUnsure: labels.unsure,
-    feedback: { ...DEFAULT_FEEDBACK, normals: useNormals, seconds: feedbackSeconds, groups: groupCount(snapshot.groups) },
+    feedback: { ...DEFAULT_FEEDBACK, normals: useNormals, seconds: feedbackSeconds, groups: groupCount(snapshot.groups), coverPicks: queue.picks },
     inputs: roundInputs(snapshot, method, seed, opts),
   };
   // A retrain with nothing new is not silently a no-op: the result says which round it repeats.
@@ -350,7 +365,7 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
     const insertLabel = db.prepare('INSERT INTO round_labels (round_id, record_id, label) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM records WHERE id = ?)');
     for (const [id, label] of snapshot.labels) insertLabel.run(round, id, label, id);
     db.prepare('INSERT INTO models (round_id, topology, weights) VALUES (?, ?, ?)').run(round, trained.topology, trained.weights);
-    db.prepare('INSERT INTO scores (round_id, count, scores, queue, groups) VALUES (?, ?, ?, ?, ?)').run(round, snapshot.maxId, float32Blob(byId), int32Blob(queue), int32Blob(groupsById));
+    db.prepare('INSERT INTO scores (round_id, count, scores, queue, groups) VALUES (?, ?, ?, ?, ?)').run(round, snapshot.maxId, float32Blob(byId), int32Blob(queue.order), int32Blob(groupsById));
     return round;
   });
   const round = await saveWhenFree(() => save.immediate(), ctl.signal);
@@ -370,6 +385,7 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
     labeledAnomalies: labels.anomalies.length,
     labeledNormals: labels.normals.length,
     labeledUnsure: labels.unsure,
+    coverPicks: queue.picks,
     recordsScored: m.rows,
     featureSpecId: snapshot.specId,
     dim: m.dim,

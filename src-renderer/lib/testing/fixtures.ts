@@ -92,6 +92,7 @@ export function roundSummary(round: number, over: Partial<RoundSummary> = {}): R
     epochs: round === 1 ? null : 5,
     members: round === 1 ? null : 1,
     hiddenAnomalyAuc: null,
+    coverPicks: 0,
     reviewed: 0,
     anomaliesFound: 0,
     ...over,

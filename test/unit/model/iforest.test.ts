@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averagePathLength, checkForest, fitIsolationForest, scoreIsolationForest } from '../../../src-main/core/model/iforest';
+import { averagePathLength, checkForest, fitIsolationForest, leafCounts, leafSums, scoreIsolationForest, scoreWithLeafSums } from '../../../src-main/core/model/iforest';
 import type { Matrix } from '../../../src-main/core/model/rosas/types';
 import { mulberry32 } from '../../../src-main/core/util/random';
 
@@ -94,6 +94,31 @@ describe('Isolation Forest', () => {
     const fast = scoreIsolationForest(f, m);
     const slow = slowScore(f, m);
     slow.forEach((v, i) => expect(fast[i]).toBeCloseTo(v, 6));
+  });
+
+  it('leaf sums equal a plain walk, and scoring with them gives the same scores and sums in one walk', () => {
+    const m = gaussianBlob(1003, 5, 9);
+    const f = fitIsolationForest(m, { seed: 4, trees: 23, sampleSize: 64 });
+    // Each node's value is its index: a row's sum names the leaves it reached.
+    const values = Float64Array.from({ length: f.feature.length }, (_, i) => i);
+    const plain = Array.from({ length: m.rows }, (_, r) => {
+      let sum = 0;
+      for (const root of f.roots) {
+        let node = root;
+        while (f.feature[node]! >= 0) node = m.x[r * m.dim + f.feature[node]!]! <= f.value[node]! ? f.left[node]! : f.left[node]! + 1;
+        sum += node;
+      }
+      return sum;
+    });
+    expect(Array.from(leafSums(f, values, m))).toEqual(plain);
+    const both = scoreWithLeafSums(f, values, m);
+    expect(Array.from(both.sums)).toEqual(plain);
+    expect(both.scores).toEqual(scoreIsolationForest(f, m));
+    expect(() => leafSums(f, values.subarray(1), m)).toThrow(/a value per node/);
+    // Counts: every given row lands in one leaf per tree.
+    const counts = leafCounts(f, m, [0, 1, 2, 2]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(4 * 23);
+    f.feature.forEach((feat, i) => feat >= 0 && expect(counts[i]).toBe(0));
   });
 
   it('fits on the given rows only', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupRows } from '../../../src-main/core/rounds/groups';
-import { COVER_SLOTS, reviewQueue } from '../../../src-main/core/rounds/queue';
+import { COVER_MIN_SHARE, COVER_SLOTS, reviewQueue } from '../../../src-main/core/rounds/queue';
 import { trainingLabels } from '../../../src-main/core/rounds/round-labels';
 
 describe('the review queue', () => {
@@ -11,14 +11,14 @@ describe('the review queue', () => {
   const scores = Float32Array.from({ length: n }, (_, i) => n - i); // row 0 best
 
   it('by score once an anomaly is labeled', () => {
-    const q = reviewQueue({ ids, scores, groups, labeled: new Uint8Array(n), anyAnomaly: true });
+    const q = reviewQueue({ ids, scores, groups, labeled: new Uint8Array(n), anyAnomaly: true }).order;
     expect(Array.from(q)).toEqual(Array.from(ids));
   });
 
   it('in the cold start, every other place of the first 2 × COVER_SLOTS is the largest group no one reviewed', () => {
     const labeled = new Uint8Array(n);
     labeled[0] = 1; // group 0 was reviewed
-    const q = Array.from(reviewQueue({ ids, scores, groups, labeled, anyAnomaly: false }));
+    const q = Array.from(reviewQueue({ ids, scores, groups, labeled, anyAnomaly: false }).order);
     expect(new Set(q).size).toBe(n);
     // After row 0 (labeled) and the best unlabeled row, picks take every other place (2, 4, …).
     const picks = Array.from({ length: COVER_SLOTS }, (_, i) => q[2 + 2 * i]! - 1);
@@ -26,6 +26,36 @@ describe('the review queue', () => {
     for (const r of picks) expect(r).toBeLessThan(48); // groups of four, not singletons
     expect(pickGroups).not.toContain(0); // the reviewed group is not picked again
     expect(new Set(pickGroups).size).toBe(COVER_SLOTS); // one pick per group
+  });
+
+  it('picks only groups holding COVER_MIN_SHARE of the records, and says how many it placed', () => {
+    // 1000 rows: groups of 4 (0.4 %) except one of 5 (0.5 %), the rest singletons.
+    const m = 1000;
+    const gs = Int32Array.from({ length: m }, (_, i) => (i < 400 ? Math.floor(i / 4) : i === 400 ? 0 : 1000 + i));
+    expect(Math.ceil(COVER_MIN_SHARE * m)).toBe(5);
+    const q = reviewQueue({ ids: Int32Array.from({ length: m }, (_, i) => i + 1), scores: Float32Array.from({ length: m }, (_, i) => -i), groups: gs, labeled: new Uint8Array(m), anyAnomaly: false });
+    expect(q.picks).toBe(1);
+    // The pick (group 0's best row, record 1) takes the second place, after the best record of the rest.
+    expect(Array.from(q.order.subarray(0, 3))).toEqual([2, 1, 3]);
+    gs[400] = 5000; // no group reaches 5: the order is by score alone
+    const none = reviewQueue({ ids: Int32Array.from({ length: m }, (_, i) => i + 1), scores: Float32Array.from({ length: m }, (_, i) => -i), groups: gs, labeled: new Uint8Array(m), anyAnomaly: false });
+    expect(none.picks).toBe(0);
+  });
+
+  it('picks the largest groups, largest first, equal sizes by their best score', () => {
+    // Group g has 2 + (g % 4) rows, spread over the order; ties in size come in score order.
+    const rows: number[] = [];
+    for (let g = 0; g < 9; g++) for (let k = 0; k < 2 + (g % 4); k++) rows.push(g);
+    const m = rows.length;
+    const order = Int32Array.from({ length: m }, (_, i) => (i * 7) % m); // a shuffle: 7 and m are coprime
+    const gs = Int32Array.from(order, (r) => rows[r]!);
+    const sc = Float32Array.from({ length: m }, (_, i) => m - i);
+    const q = Array.from(reviewQueue({ ids: Int32Array.from({ length: m }, (_, i) => i + 1), scores: sc, groups: gs, labeled: new Uint8Array(m), anyAnomaly: false }).order);
+    const picked = Array.from({ length: COVER_SLOTS }, (_, i) => gs[q[1 + 2 * i]! - 1]!);
+    // Reference: groups by size (desc), then by their best row (lowest index = best score).
+    const first = (g: number) => Array.from(gs).indexOf(g);
+    const want = [...new Set(gs)].sort((a, b) => rows.filter((x) => x === b).length - rows.filter((x) => x === a).length || first(a) - first(b)).slice(0, COVER_SLOTS);
+    expect(picked).toEqual(want);
   });
 });
 
