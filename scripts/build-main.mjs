@@ -1,4 +1,4 @@
-// Bundles the main-process code (CLI, the job, member and parse workers, serve, Electron main and
+// Bundles the main-process code (CLI, the job, member, feedback and parse workers, serve, Electron main and
 // preload, benchmarks) into dist-main/. Native and heavyweight packages stay external and load
 // from node_modules (see main-bundle-options.mjs).
 import { build } from 'esbuild';
@@ -9,6 +9,7 @@ const entries = {
   cli: 'src-main/cli/main.ts',
   'job-worker': 'src-main/core/jobs/job-worker.ts',
   'member-worker': 'src-main/core/model/rosas/member-worker.ts',
+  'feedback-worker': 'src-main/core/model/feedback-worker.ts',
   'parse-worker': 'src-main/core/ingest/parse-worker.ts',
   'electron-main': 'src-main/electron/main.ts',
   'bench-import': 'test/bench/bench-import.ts',

@@ -68,7 +68,7 @@ try {
   if (fs.existsSync(asarFile)) {
     const asar = require('@electron/asar');
     const inside = new Set(asar.listPackage(asarFile, {}).map((p) => p.replaceAll('\\', '/')));
-    for (const want of ['/package.json', '/dist-main/electron-main.js', '/dist-main/preload.cjs', '/dist-main/job-worker.js', '/dist-main/member-worker.js', '/dist-main/parse-worker.js', '/dist-main/cli.js', '/dist-renderer/index.html', '/migrations/0001-initial.sql', '/node_modules/ws/package.json']) {
+    for (const want of ['/package.json', '/dist-main/electron-main.js', '/dist-main/preload.cjs', '/dist-main/job-worker.js', '/dist-main/member-worker.js', '/dist-main/feedback-worker.js', '/dist-main/parse-worker.js', '/dist-main/cli.js', '/dist-renderer/index.html', '/migrations/0001-initial.sql', '/node_modules/ws/package.json']) {
       if (!inside.has(want)) problems.push(`${want} is missing from app.asar`);
     }
     for (const p of inside) {

@@ -282,7 +282,8 @@ export function buildMatrix(db: Database, spec: FeatureSpec, opts: BuildMatrixOp
       throw new RosasError('invalid-argument', `${total} records × ${dim} features is too large for one matrix; import fewer records or use fewer fields`);
     }
     const ids = new Int32Array(total);
-    const x = new Float32Array(total * dim);
+    // Shared memory: a round's threads (RoSAS members, the feedback forest) read it in place.
+    const x = new Float32Array(new SharedArrayBuffer(total * dim * Float32Array.BYTES_PER_ELEMENT));
     // Read while the values are parsed anyway: a second pass over 1M records would cost seconds.
     const groups = opts.groupKey ? new Int32Array(total) : undefined;
     const groupOf = new Map<string, number>();

@@ -7,7 +7,8 @@ import { latestSpec } from '../features/spec-store';
 import { buildMatrix, type Matrix as RecordMatrix } from '../features/featurize';
 import type { Label } from '../labels/labels';
 import { loadTf } from '../model/backend';
-import { DEFAULT_FEEDBACK, feedbackScores, leafEvidence, withFeedback, type FeedbackLabels } from '../model/feedback';
+import { DEFAULT_FEEDBACK, leafEvidence, withFeedback, type FeedbackLabels } from '../model/feedback';
+import { feedbackInThread } from '../model/feedback-thread';
 import { fitIsolationForest, scoreIsolationForest, scoreWithLeafSums, type IsolationForest } from '../model/iforest';
 import { rosasOptions, scoreMatrix, trainRosas } from '../model/rosas/rosas';
 import type { EpochFigures, RosasOptions, TrainLabels, TrainProgress } from '../model/rosas/types';
@@ -159,6 +160,8 @@ interface Trained {
   params: Record<string, unknown>;
   epochs: number | null;
   hiddenAnomalyAuc: number | null;
+  /** Per row, the labels' leaf evidence summed over the feedback forest's trees (model/feedback.ts); null with no label. */
+  feedbackSums: Float64Array | null;
 }
 
 function fitForest(m: RecordMatrix, seed: number): IsolationForest {
@@ -172,7 +175,7 @@ async function trainIsolationForest(
   feedback: FeedbackLabels,
   ctl: TaskControl<TrainRoundProgress>,
   report: (p: TrainRoundProgress) => void,
-): Promise<Trained & { feedbackSums: Float64Array | null }> {
+): Promise<Trained> {
   report({ stage: 'training', method: 'iforest', done: 0, total: 1 });
   const t0 = performance.now();
   const forest = fitForest(m, seed);
@@ -216,6 +219,7 @@ async function trainIsolationForest(
 async function trainRosasRound(
   m: RecordMatrix,
   labels: TrainLabels,
+  feedback: FeedbackLabels,
   seed: number,
   opts: TrainRoundOptions,
   ctl: TaskControl<TrainRoundProgress>,
@@ -239,9 +243,14 @@ async function trainRosasRound(
   });
   throwIfAborted(ctl.signal, 'training');
   const t1 = performance.now();
+  // TensorFlow's wasm backend scores on one core: the feedback's forest works on another meanwhile.
+  const sums = feedbackInThread({ data: m, labels: feedback, seed, trees: IFOREST_TREES, sampleSize: IFOREST_SAMPLE_SIZE, weights: DEFAULT_FEEDBACK }, ctl.signal);
+  sums.catch(() => {}); // awaited below; a scoring error must not leave it unhandled
   report({ stage: 'scoring', method: 'rosas', done: 0, total: m.rows });
   const scores = await scoreMatrix(loaded, model, m, { signal: ctl.signal, onProgress: (done, total) => report({ stage: 'scoring', method: 'rosas', done, total }) });
+  const feedbackSums = (await sums).sums;
   return {
+    feedbackSums,
     backend: model.backend,
     trainSeconds: model.trainSeconds,
     scoreSeconds: (performance.now() - t1) / 1000,
@@ -300,14 +309,12 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
   // Every label moves the ranking, from the first one (model/feedback.ts); then the review order.
   const feedback = { anomalies: labels.anomalies, normals: useNormals ? labels.normals : new Int32Array(0) };
   const iforest = method === 'iforest' ? await trainIsolationForest(m, seed, feedback, ctl, report) : null;
-  const trained = iforest ?? (await trainRosasRound(m, trainingLabels(labels, snapshot.groups, useNormals), seed, opts, ctl, report));
+  const trained = iforest ?? (await trainRosasRound(m, trainingLabels(labels, snapshot.groups, useNormals), feedback, seed, opts, ctl, report));
   throwIfAborted(ctl.signal, 'training');
 
   const t2 = performance.now();
   // A RoSAS round gets the feedback of the forest an Isolation Forest round with its seed would fit.
-  const scores = iforest
-    ? withFeedback(trained.scores, iforest.feedbackSums, IFOREST_TREES)
-    : feedbackScores(fitForest(m, seed), m, trained.scores, feedback, { ...DEFAULT_FEEDBACK, signal: ctl.signal });
+  const scores = withFeedback(trained.scores, trained.feedbackSums, IFOREST_TREES);
   const queue = reviewQueue({ ids: m.ids, scores, groups: snapshot.groups, labeled: labels.reviewed, anyAnomaly: labels.anomalies.length > 0 });
   const feedbackSeconds = (performance.now() - t2) / 1000;
   throwIfAborted(ctl.signal, 'scoring');

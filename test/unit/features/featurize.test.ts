@@ -254,6 +254,8 @@ describe('buildMatrix', () => {
       expect(m.dim).toBe(spec.dim);
       expect([...m.ids]).toEqual(ids);
       expect(m.x.length).toBe(100 * spec.dim);
+      // In shared memory, so that a round's threads read it without a copy.
+      expect(m.x.buffer).toBeInstanceOf(SharedArrayBuffer);
       const row = new Float32Array(spec.dim);
       for (let r = 0; r < 100; r++) {
         featurizeRow(spec, t.rows[r]!, row, 0, t.ts[r]);
