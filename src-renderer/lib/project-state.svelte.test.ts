@@ -18,6 +18,7 @@ const PATH = '/cases/state-test.rosas';
 
 const trained = (round: number): TrainRoundResult => ({
   repeats: null,
+  coverPicks: 0,
   round,
   method: 'iforest',
   backend: 'js',

@@ -8,6 +8,7 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 
 const result = (round: number): TrainRoundResult => ({
   repeats: null,
+  coverPicks: 0,
   round,
   method: 'rosas',
   backend: 'wasm',

@@ -8,7 +8,8 @@ import { printBlock, printJson, println, printTable } from '../output';
 
 export const usage = `rosas top <project> [-n N] [--offset K] [--round R] [--unlabeled] [--groups] [--json]
   The records at the top of a round's review order (default: the newest round), most anomalous
-  first (while no record is labeled anomaly, the largest unreviewed groups are interleaved).
+  first (while the latest reviews find few anomalies, up to 5 of the first 10 places show the
+  largest unreviewed groups instead).
   -n N          how many (default 20)
   --offset K    skip the first K (with --unlabeled: the first K unlabeled)
   --unlabeled   only records without a label

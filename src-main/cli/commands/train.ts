@@ -97,7 +97,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
           println(`round ${r.round}: ${what}, backend ${r.backend}, seed ${r.seed}`);
           println(`  trained on ${r.labeledAnomalies} anomaly, ${r.labeledNormals} normal label(s) in ${r.trainSeconds.toFixed(1)} s`);
           println(`  scored ${r.recordsScored.toLocaleString('en')} records (${r.dim} features) in ${r.scoreSeconds.toFixed(1)} s`);
-          if (r.coverPicks > 0) println(`  review order: ${r.coverPicks} of the first ${2 * r.coverPicks} places show the largest groups nobody has reviewed (no anomaly labeled yet)`);
+          if (r.coverPicks > 0) println(`  review order: ${r.coverPicks} of the first ${2 * r.coverPicks} places show the largest groups nobody has reviewed (the latest reviews found few anomalies)`);
           if (r.repeats !== null) println(`  note: no label, record or option changed since round ${r.repeats}: this round ranks exactly as it did; label more records first`);
         }
         return 0;

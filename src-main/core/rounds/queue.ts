@@ -2,18 +2,22 @@ import { COVER_MIN_SHARE, COVER_SLOTS } from '../../../src-shared/review-order';
 import { rankByScore } from '../util/rank-by-score';
 
 /**
- * The review order of a round. By score, except while no record is labeled anomaly: then every
- * other place of the first 2 × COVER_SLOTS unlabeled records shows one of the largest groups nobody
- * has reviewed yet (its best-scored record), among groups holding at least COVER_MIN_SHARE of the
- * records. Nothing is known in the cold start, and attacks are not always outliers: on BGL (a few
- * frequent message kinds) and on a CIC-IDS2017 mix of bots and web attacks, 5 rounds of 20 by
- * score found 0 to 5 anomalies, with the picks 70 to 81. The size floor keeps the picks off data
- * with no such kinds: on shuttle and pageblocks every pick had displaced an outlier anomaly, and
- * their largest groups hold 0.14 % of the records, against 0.7 to 2 % where the picks found attacks
- * (docs/review-loop.md).
+ * The review order of a round: by score, with up to COVER_SLOTS of the first 2 × COVER_SLOTS places
+ * (every other one) given to the largest groups nobody has reviewed (their best-scored record),
+ * as much as the last reviews say the score alone is not paying:
+ * - nothing labeled yet: the picks, among groups holding COVER_MIN_SHARE of the records;
+ * - after that: COVER_SLOTS × (1 − share / EXPLOIT_SHARE) picks, for the share of anomalies among
+ *   the records labeled since the previous round, among groups of two records or more.
+ * Attacks are not always outliers (a few frequent message kinds in BGL, bots and web attacks among
+ * CIC-IDS2017 flows): there 5 rounds by score found 0 to 5 anomalies, and a loop that has found
+ * one kind and then nothing more is stuck the same way. Where the top of the ranking is right
+ * (shuttle, pageblocks) the reviews pay and no pick displaces it. Figures: docs/review-loop.md.
  */
 
 export { COVER_MIN_SHARE, COVER_SLOTS };
+
+/** From this share of anomalies among the latest reviews on, the score alone orders the queue. */
+export const EXPLOIT_SHARE = 0.5;
 
 export interface QueueInput {
   /** Record id of each row. */
@@ -24,21 +28,38 @@ export interface QueueInput {
   groups: Int32Array;
   /** 1 for rows with a label. */
   labeled: Uint8Array;
-  /** Whether any row is labeled anomaly: then the order is by score alone. */
-  anyAnomaly: boolean;
+  /** How many cover picks, from groups of what size (coverPlan). */
+  cover: CoverPlan;
+}
+
+export interface CoverPlan {
+  slots: number;
+  minSize: number;
+}
+
+/** Labels given since the previous round (new or changed), or every label when none is new; null: nothing labeled. */
+export interface RecentLabels {
+  anomalies: number;
+  normals: number;
 }
 
 export interface ReviewQueue {
   /** Record ids in review order: every row once. */
   order: Int32Array;
-  /** Cover picks placed among the first places (0 once an anomaly is labeled, or with no group large enough). */
+  /** Cover picks placed among the first places. */
   picks: number;
+}
+
+export function coverPlan(rows: number, recent: RecentLabels | null): CoverPlan {
+  if (!recent || recent.anomalies + recent.normals === 0) return { slots: COVER_SLOTS, minSize: Math.max(2, Math.ceil(COVER_MIN_SHARE * rows)) };
+  const share = recent.anomalies / (recent.anomalies + recent.normals);
+  return { slots: Math.round(COVER_SLOTS * Math.max(0, 1 - share / EXPLOIT_SHARE)), minSize: 2 };
 }
 
 export function reviewQueue(q: QueueInput): ReviewQueue {
   const n = q.ids.length;
   const order = byScore(q);
-  const picks = q.anyAnomaly ? [] : coverPicks(q, order);
+  const picks = q.cover.slots > 0 ? coverPicks(q, order) : [];
   if (!picks.length) return { order: Int32Array.from(order, (r) => q.ids[r]!), picks: 0 };
   const picked = new Set(picks);
   const out = new Int32Array(n);
@@ -69,10 +90,9 @@ function byScore(q: QueueInput): Int32Array {
   return sorted;
 }
 
-/** The best-scored unlabeled row of each of the COVER_SLOTS largest unreviewed groups holding COVER_MIN_SHARE of the rows (and two or more). */
+/** The best-scored unlabeled row of each of the cover.slots largest unreviewed groups of cover.minSize rows or more. */
 function coverPicks(q: QueueInput, order: Int32Array): number[] {
-  const slots = COVER_SLOTS;
-  const minSize = Math.max(2, Math.ceil(COVER_MIN_SHARE * q.ids.length));
+  const { slots, minSize } = q.cover;
   // Group numbers are dense (rounds/groups.ts): typed arrays by group, not Maps (0.43 s per 1M rows).
   let groups = 0;
   for (let r = 0; r < q.ids.length; r++) groups = Math.max(groups, q.groups[r]! + 1);

@@ -19,8 +19,8 @@ import { throttle } from '../util/throttle';
 import { groupRows, templateGroupKey } from './groups';
 import { float32Blob, int32Blob, packPlain } from './model-store';
 import { labeledRows, trainingLabels } from './round-labels';
-import { reviewQueue } from './queue';
-import type { RoundMethod } from './store';
+import { coverPlan, reviewQueue, type RecentLabels } from './queue';
+import { latestRound, roundLabels, type RoundMethod } from './store';
 import { checkTrainOptions, type TrainRoundOptions } from './train-options';
 
 /**
@@ -94,6 +94,8 @@ interface Snapshot {
   matrix: RecordMatrix;
   /** Group of near-duplicates of each row (groups.ts). */
   groups: Int32Array;
+  /** What the labels given since the previous round were (queue.ts's RecentLabels). */
+  recent: RecentLabels | null;
   maxId: number;
 }
 
@@ -108,8 +110,26 @@ function takeSnapshot(db: Database, ctl: TaskControl<TrainRoundProgress>, report
     const matrix = buildMatrix(db, spec.spec, { signal: ctl.signal, groupKey, onProgress: (done, total) => report({ stage: 'features', method: null, done, total }) });
     if (matrix.rows === 0) throw new RosasError('invalid-argument', 'the project has no records yet: import logs before training');
     const groups = groupRows(matrix.x, matrix.rows, matrix.dim, matrix.groups);
-    return { labels, specId: spec.id, matrix, groups, maxId: matrix.ids[matrix.rows - 1]! };
+    return { labels, specId: spec.id, matrix, groups, recent: recentLabels(db, labels), maxId: matrix.ids[matrix.rows - 1]! };
   });
+}
+
+/** The labels new or changed since the newest round trained, or all of them when none is; null with no label. */
+function recentLabels(db: Database, labels: Array<[number, Label]>): RecentLabels | null {
+  if (!labels.length) return null;
+  const last = latestRound(db);
+  const before = last === null ? new Map<number, Label>() : roundLabels(db, last);
+  const count = (all: boolean): RecentLabels => {
+    const c = { anomalies: 0, normals: 0 };
+    for (const [id, label] of labels) {
+      if (!all && before.get(id) === label) continue;
+      if (label === 'anomaly') c.anomalies++;
+      else if (label === 'normal') c.normals++;
+    }
+    return c;
+  };
+  const recent = count(false);
+  return recent.anomalies + recent.normals > 0 ? recent : count(true);
 }
 
 /** A digest of everything a round's ranking depends on. */
@@ -315,7 +335,7 @@ export async function trainRound(db: Database, opts: TrainRoundOptions = {}, ctl
   const t2 = performance.now();
   // A RoSAS round gets the feedback of the forest an Isolation Forest round with its seed would fit.
   const scores = withFeedback(trained.scores, trained.feedbackSums, IFOREST_TREES);
-  const queue = reviewQueue({ ids: m.ids, scores, groups: snapshot.groups, labeled: labels.reviewed, anyAnomaly: labels.anomalies.length > 0 });
+  const queue = reviewQueue({ ids: m.ids, scores, groups: snapshot.groups, labeled: labels.reviewed, cover: coverPlan(m.rows, snapshot.recent) });
   const feedbackSeconds = (performance.now() - t2) / 1000;
   throwIfAborted(ctl.signal, 'scoring');
 

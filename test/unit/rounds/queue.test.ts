@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupRows } from '../../../src-main/core/rounds/groups';
-import { COVER_MIN_SHARE, COVER_SLOTS, reviewQueue } from '../../../src-main/core/rounds/queue';
+import { COVER_MIN_SHARE, COVER_SLOTS, coverPlan, reviewQueue } from '../../../src-main/core/rounds/queue';
 import { trainingLabels } from '../../../src-main/core/rounds/round-labels';
 
 describe('the review queue', () => {
@@ -10,15 +10,25 @@ describe('the review queue', () => {
   const groups = Int32Array.from({ length: n }, (_, i) => (i < 48 ? i % 12 : 100 + i));
   const scores = Float32Array.from({ length: n }, (_, i) => n - i); // row 0 best
 
-  it('by score once an anomaly is labeled', () => {
-    const q = reviewQueue({ ids, scores, groups, labeled: new Uint8Array(n), anyAnomaly: true }).order;
-    expect(Array.from(q)).toEqual(Array.from(ids));
+  it('by score while the latest reviews pay: cover picks shrink as their share of anomalies grows', () => {
+    const q = reviewQueue({ ids, scores, groups, labeled: new Uint8Array(n), cover: coverPlan(n, { anomalies: 10, normals: 10 }) });
+    expect(q.picks).toBe(0);
+    expect(Array.from(q.order)).toEqual(Array.from(ids));
+    // Nothing labeled (or nothing at all reviewed): the cold start's picks, from groups of 1 in 200 records.
+    expect(coverPlan(1000, null)).toEqual({ slots: COVER_SLOTS, minSize: Math.ceil(1000 * COVER_MIN_SHARE) });
+    expect(coverPlan(1000, { anomalies: 0, normals: 0 })).toEqual(coverPlan(1000, null));
+    expect(coverPlan(100, null).minSize).toBe(2);
+    // After reviews: COVER_SLOTS × (1 − share / 0.5), from any group of two or more.
+    expect(coverPlan(1000, { anomalies: 0, normals: 20 })).toEqual({ slots: COVER_SLOTS, minSize: 2 });
+    expect(coverPlan(1000, { anomalies: 1, normals: 19 }).slots).toBe(Math.round(COVER_SLOTS * 0.9));
+    expect(coverPlan(1000, { anomalies: 5, normals: 15 }).slots).toBe(Math.round(COVER_SLOTS * 0.5));
+    expect(coverPlan(1000, { anomalies: 19, normals: 1 }).slots).toBe(0);
   });
 
   it('in the cold start, every other place of the first 2 × COVER_SLOTS is the largest group no one reviewed', () => {
     const labeled = new Uint8Array(n);
     labeled[0] = 1; // group 0 was reviewed
-    const q = Array.from(reviewQueue({ ids, scores, groups, labeled, anyAnomaly: false }).order);
+    const q = Array.from(reviewQueue({ ids, scores, groups, labeled, cover: { slots: COVER_SLOTS, minSize: 2 } }).order);
     expect(new Set(q).size).toBe(n);
     // After row 0 (labeled) and the best unlabeled row, picks take every other place (2, 4, …).
     const picks = Array.from({ length: COVER_SLOTS }, (_, i) => q[2 + 2 * i]! - 1);
@@ -28,17 +38,17 @@ describe('the review queue', () => {
     expect(new Set(pickGroups).size).toBe(COVER_SLOTS); // one pick per group
   });
 
-  it('picks only groups holding COVER_MIN_SHARE of the records, and says how many it placed', () => {
+  it('in the cold start picks only groups holding COVER_MIN_SHARE of the records, and says how many it placed', () => {
     // 1000 rows: groups of 4 (0.4 %) except one of 5 (0.5 %), the rest singletons.
     const m = 1000;
     const gs = Int32Array.from({ length: m }, (_, i) => (i < 400 ? Math.floor(i / 4) : i === 400 ? 0 : 1000 + i));
     expect(Math.ceil(COVER_MIN_SHARE * m)).toBe(5);
-    const q = reviewQueue({ ids: Int32Array.from({ length: m }, (_, i) => i + 1), scores: Float32Array.from({ length: m }, (_, i) => -i), groups: gs, labeled: new Uint8Array(m), anyAnomaly: false });
+    const q = reviewQueue({ ids: Int32Array.from({ length: m }, (_, i) => i + 1), scores: Float32Array.from({ length: m }, (_, i) => -i), groups: gs, labeled: new Uint8Array(m), cover: coverPlan(m, null) });
     expect(q.picks).toBe(1);
     // The pick (group 0's best row, record 1) takes the second place, after the best record of the rest.
     expect(Array.from(q.order.subarray(0, 3))).toEqual([2, 1, 3]);
     gs[400] = 5000; // no group reaches 5: the order is by score alone
-    const none = reviewQueue({ ids: Int32Array.from({ length: m }, (_, i) => i + 1), scores: Float32Array.from({ length: m }, (_, i) => -i), groups: gs, labeled: new Uint8Array(m), anyAnomaly: false });
+    const none = reviewQueue({ ids: Int32Array.from({ length: m }, (_, i) => i + 1), scores: Float32Array.from({ length: m }, (_, i) => -i), groups: gs, labeled: new Uint8Array(m), cover: coverPlan(m, null) });
     expect(none.picks).toBe(0);
   });
 
@@ -50,7 +60,7 @@ describe('the review queue', () => {
     const order = Int32Array.from({ length: m }, (_, i) => (i * 7) % m); // a shuffle: 7 and m are coprime
     const gs = Int32Array.from(order, (r) => rows[r]!);
     const sc = Float32Array.from({ length: m }, (_, i) => m - i);
-    const q = Array.from(reviewQueue({ ids: Int32Array.from({ length: m }, (_, i) => i + 1), scores: sc, groups: gs, labeled: new Uint8Array(m), anyAnomaly: false }).order);
+    const q = Array.from(reviewQueue({ ids: Int32Array.from({ length: m }, (_, i) => i + 1), scores: sc, groups: gs, labeled: new Uint8Array(m), cover: { slots: COVER_SLOTS, minSize: 2 } }).order);
     const picked = Array.from({ length: COVER_SLOTS }, (_, i) => gs[q[1 + 2 * i]! - 1]!);
     // Reference: groups by size (desc), then by their best row (lowest index = best score).
     const first = (g: number) => Array.from(gs).indexOf(g);
