@@ -8,6 +8,7 @@ import type { CallName, EventName } from './contract';
 const calls = {
   'app.info': true,
   'projects.recent': true,
+  'projects.forget': true,
   'project.open': true,
   'project.close': true,
   'project.info': true,

@@ -85,8 +85,10 @@ export type ApiErrorCode =
   | 'unauthorized'
   /** Serve mode: the request came from another origin or host. */
   | 'forbidden'
-  /** The file to write exists already (an export without `overwrite`). */
+  /** The file to write exists already (an export without `overwrite`; a project to create). */
   | 'exists'
+  /** The folder to create a project in does not exist (project.open without `createFolder`). */
+  | 'no-folder'
   /**
    * The path policy refused a path of the request (see PathKind): not a regular file; on the
    * desktop, not chosen in one of this window's dialogs; in serve mode, a file to replace that is
@@ -251,7 +253,13 @@ export interface ApiCalls {
   /** Most recently opened first. */
   'projects.recent': { request: Empty; response: RecentProject[] };
   /** Opens (or creates) a project for writing and remembers it among the recent ones. */
-  'project.open': { request: { path: string; create?: boolean }; response: ProjectInfo };
+  /** Removes a project from the recent ones (its file is not touched); the list as it is now. */
+  'projects.forget': { request: { path: string }; response: RecentProject[] };
+  /**
+   * `create` never opens a project that exists (`exists`), and needs the folder to exist
+   * (`no-folder`) unless `createFolder` says to make it.
+   */
+  'project.open': { request: { path: string; create?: boolean; createFolder?: boolean }; response: ProjectInfo };
   /** Cancels running jobs, waits for them to roll back, then closes. */
   'project.close': { request: Empty; response: null };
   'project.info': { request: Empty; response: ProjectInfo };

@@ -87,9 +87,21 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'projects.recent': async () => recent.list(),
 
-    'project.open': async ({ path: abs, create }) => {
-      // SQLite's own message for this would be an internal error; say it plainly instead.
-      if (create && !fs.existsSync(path.dirname(abs))) throw new RosasError('not-found', `the folder ${path.dirname(abs)} does not exist`);
+    'projects.forget': async ({ path: abs }) => {
+      recent.remove(abs);
+      return recent.list();
+    },
+
+    'project.open': async ({ path: abs, create, createFolder }) => {
+      if (create) {
+        // The UI asks before either: a create never opens (or touches) a project that exists.
+        const dir = path.dirname(abs);
+        if (!fs.existsSync(dir)) {
+          if (!createFolder) throw new ApiError('no-folder', `the folder ${dir} does not exist`);
+          fs.mkdirSync(dir, { recursive: true });
+        }
+        if (fs.existsSync(abs) && fs.statSync(abs).size > 0) throw new ApiError('exists', `a file exists at ${abs} already`);
+      }
       const p = session.open(abs, create ?? false);
       recent.add(p.path);
       return projectInfo(p.db, p.path);

@@ -194,7 +194,8 @@ type Req<K extends CallName> = CallRequest<K>;
 export const validators: { [K in CallName]: Check<CallRequest<K>> } = {
   'app.info': empty,
   'projects.recent': empty,
-  'project.open': obj<Req<'project.open'>>({ path: pathOf('project'), create: opt(bool) }),
+  'projects.forget': obj<Req<'projects.forget'>>({ path: pathOf('project') }),
+  'project.open': obj<Req<'project.open'>>({ path: pathOf('project'), create: opt(bool), createFolder: opt(bool) }),
   'project.close': empty,
   'project.info': empty,
   'import.preview': obj<Req<'import.preview'>>({ file: pathOf('read'), format: opt(format) }),

@@ -7,6 +7,13 @@ export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A create the Start screen asks about before going on: a missing folder, or a project there already. */
+export interface CreateQuestion {
+  path: string;
+  why: 'no-folder' | 'exists';
+  message: string;
+}
+
 /** What the whole UI knows: the app, the recent projects, and the open project. */
 export class AppState {
   info = $state.raw<AppInfo | null>(null);
@@ -15,6 +22,8 @@ export class AppState {
   /** The last failure, shown until the next action or until dismissed. */
   error = $state<string | null>(null);
   busy = $state(false);
+  /** Set when a create stopped to ask (createFolder / open instead); cleared by the next action. */
+  question = $state.raw<CreateQuestion | null>(null);
 
   constructor(readonly api: Api) {}
 
@@ -39,11 +48,33 @@ export class AppState {
     });
   }
 
-  async open(path: string, create = false): Promise<boolean> {
-    return this.run(async () => {
-      this.project = await this.api.invoke('project.open', { path, create });
+  /** Opens or creates; false when it failed or stopped to ask (`question`). */
+  async open(path: string, create = false, createFolder = false): Promise<boolean> {
+    this.question = null;
+    const ok = await this.run(async () => {
+      try {
+        this.project = await this.api.invoke('project.open', createFolder ? { path, create, createFolder } : { path, create });
+      } catch (err) {
+        if (create && err instanceof ApiCallError && (err.code === 'no-folder' || err.code === 'exists')) {
+          this.question = { path, why: err.code, message: err.message };
+          return;
+        }
+        throw err;
+      }
       this.recent = await this.api.invoke('projects.recent');
     });
+    return ok && this.question === null;
+  }
+
+  /** Drops a project from the recent list; its file stays where it is. */
+  async forget(path: string): Promise<boolean> {
+    return this.run(async () => {
+      this.recent = await this.api.invoke('projects.forget', { path });
+    });
+  }
+
+  dismissQuestion(): void {
+    this.question = null;
   }
 
   /** Desktop: the native dialog picks the file. Returns false when cancelled or failed. */

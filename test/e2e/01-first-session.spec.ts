@@ -56,12 +56,13 @@ test('the start screen offers a path field and no recent projects', async () => 
 test('creates a project through the UI', async () => {
   await page.getByLabel('Project file').fill(path.join(home(), 'cases', 'ctu.rosas'));
   await page.getByRole('button', { name: 'Create new project' }).click();
-  // No such folder yet: the analyst is told so, plainly.
-  await expect(page.getByRole('alert')).toContainText(`the folder ${path.join(home(), 'cases')} does not exist`);
-  fs.mkdirSync(path.join(home(), 'cases'));
-  await page.getByRole('button', { name: 'Dismiss this message' }).click();
-  await page.getByRole('button', { name: 'Create new project' }).click();
+  // No such folder yet: the analyst is asked, and the folder is made only when they say so.
+  await expect(page.getByRole('alertdialog')).toContainText('does not exist yet');
+  expect(fs.existsSync(path.join(home(), 'cases'))).toBe(false);
+  await screen(page, '01b-start-create-folder');
+  await page.getByRole('button', { name: 'Create the folder and the project' }).click();
   await expect(page.getByRole('heading', { name: 'ctu.rosas' })).toBeVisible();
+  expect(fs.existsSync(path.join(home(), 'cases', 'ctu.rosas'))).toBe(true);
   await expect(page.getByRole('heading', { name: 'Import logs' })).toBeVisible();
   await screen(page, '02-project-empty');
 });
@@ -156,11 +157,23 @@ test('cancels a long import, which leaves the project as it was', async () => {
   await expect(page.locator('.stat', { hasText: 'Sources' })).toContainText('2');
 });
 
-test('closes the project and lists it among the recent ones', async () => {
+test('closes the project and lists it among the recent ones; create over it asks; remove from the list', async () => {
+  const file = path.join(home(), 'cases', 'ctu.rosas');
   await page.getByRole('button', { name: 'Close project' }).click();
-  await expect(page.getByRole('button', { name: /ctu\.rosas/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: `Remove ${file} from the list` })).toBeVisible();
   await screen(page, '10-start-recent');
-  expect(fs.existsSync(path.join(home(), 'cases', 'ctu.rosas.lock'))).toBe(false);
+  expect(fs.existsSync(`${file}.lock`)).toBe(false);
+  // Create on a project that exists asks (and offers to open it); nothing is overwritten.
+  const before = fs.statSync(file).size;
+  await page.getByLabel('Project file').fill(file);
+  await page.getByRole('button', { name: 'Create new project' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('a new project would replace it');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  expect(fs.statSync(file).size).toBe(before);
+  // Removing it from the list leaves the file where it is.
+  await page.getByRole('button', { name: `Remove ${file} from the list` }).click();
+  await expect(page.getByText('None yet.')).toBeVisible();
+  expect(fs.existsSync(file)).toBe(true);
 });
 
 test('nothing left the machine, broke the CSP or ran from a log value', async () => {

@@ -113,6 +113,24 @@ describe('handlers', () => {
     expect(failure(await call('project.info'))?.code).toBe('no-project');
   });
 
+  it('create asks before making a folder, never creates over a file, and forget drops a recent entry', async () => {
+    const { dir, value, call } = setup();
+    const deep = path.join(dir, 'new', 'folder', 'case.rosas');
+    expect(failure(await call('project.open', { path: deep, create: true }))?.code).toBe('no-folder');
+    expect(fs.existsSync(path.join(dir, 'new'))).toBe(false);
+    expect(await value<ProjectInfo>('project.open', { path: deep, create: true, createFolder: true })).toMatchObject({ path: deep, records: 0 });
+    await value('project.close');
+    // The project exists now: a create refuses, and leaves its bytes alone; an open opens it.
+    const before = fs.readFileSync(deep);
+    expect(failure(await call('project.open', { path: deep, create: true }))).toMatchObject({ code: 'exists', message: expect.stringContaining(deep) });
+    expect(fs.readFileSync(deep).equals(before)).toBe(true);
+    expect(await value<ProjectInfo>('project.open', { path: deep })).toMatchObject({ path: deep });
+    await value('project.close');
+    expect(await value('projects.recent')).toEqual([expect.objectContaining({ path: deep })]);
+    expect(await value('projects.forget', { path: deep })).toEqual([]);
+    expect(fs.existsSync(deep)).toBe(true);
+  });
+
   it('refuse a missing file at once, before any job starts', async () => {
     const { dir, value, call } = setup();
     await value('project.open', { path: path.join(dir, 'p.rosas'), create: true });
