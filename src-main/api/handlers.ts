@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RosasError } from '../core/errors';
 import { explainRecord } from '../core/explain/explain';
 import { exportRecords, type ExportFormat } from '../core/export/export';
 import { setRoleOverride } from '../core/features/field-roles';
 import { ROLES } from '../core/fields/role';
+import { statLogFile } from '../core/ingest/log-file';
 import { previewFile } from '../core/ingest/preview';
 import { FORMATS } from '../core/ingest/types';
 import { labelCounts, labelsOf, setLabels } from '../core/labels/labels';
@@ -117,7 +117,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'import.preview': async ({ file, format }) => previewFile(file, { format, records: 20 }),
 
     'import.start': async ({ files, options }) => {
-      for (const f of files) if (!fs.existsSync(f)) throw new RosasError('not-found', 'no such file', { file: f });
+      // A missing file or a folder is refused at once, before any job starts.
+      for (const f of files) statLogFile(f);
       return { jobId: session.startImport(files, options) };
     },
 

@@ -63,4 +63,22 @@ describe('ImportPanel', () => {
     await fireEvent.click(getByRole('button', { name: 'View quarantined lines' }));
     expect(shown).toEqual([4]);
   });
+
+  it('takes several paths, one per line, and offers to import again what was imported before', async () => {
+    const { api, imp, getByLabelText, getByRole, findByText } = setup();
+    await fireEvent.input(getByLabelText('Log file path'), { target: { value: ' /logs/a.log\n\n/logs/b.log \n' } });
+    await fireEvent.click(getByRole('button', { name: 'Preview' }));
+    await findByText('Zeek TSV log');
+    expect(imp.files).toEqual(['/logs/a.log', '/logs/b.log']);
+    expect(api.requestsOf('import.preview')).toEqual([{ file: '/logs/a.log' }]);
+    await fireEvent.click(getByRole('button', { name: 'Import 2 files' }));
+    expect(api.requestsOf('import.start')[0]?.files).toEqual(['/logs/a.log', '/logs/b.log']);
+    const failed = [{ file: '/logs/b.log', code: 'duplicate-source', message: 'already imported (same content as source #1)' }];
+    api.emit('job.finished', { jobId: 'j', kind: 'import', result: { imported: [summary({ sourceId: 2 })], failed, cancelled: false } });
+    flushSync();
+    // No CLI flag in the UI: the action itself.
+    expect(getByRole('alert').textContent).not.toMatch(/--again/);
+    await fireEvent.click(getByRole('button', { name: 'Import it again anyway' }));
+    expect(api.requestsOf('import.start')[1]).toEqual({ files: ['/logs/b.log'], options: { again: true } });
+  });
 });

@@ -135,7 +135,13 @@ export class ImportState {
     };
   }
 
-  async start(): Promise<void> {
+  /** Imports these files (refused as already imported) once more, with the same settings. */
+  async importAgain(files: string[]): Promise<void> {
+    this.files = files;
+    await this.start(true);
+  }
+
+  async start(again = false): Promise<void> {
     this.stage = 'running';
     this.error = null;
     this.result = null;
@@ -145,7 +151,8 @@ export class ImportState {
     this.doneRecords = 0;
     this.lastFileIndex = 0;
     try {
-      await this.job.start(() => this.api.invoke('import.start', { files: this.files, options: this.options() }));
+      const options = again ? { ...this.options(), again: true } : this.options();
+      await this.job.start(() => this.api.invoke('import.start', { files: this.files, options }));
     } catch (err) {
       this.error = messageOf(err);
       this.stage = 'preview';

@@ -42,7 +42,18 @@ describe('rosas import / info / fields (the JSON contract other tools read)', ()
     expect(r.stderr).toMatch(/junk\.bin.*binary/);
     const out = JSON.parse(r.stdout);
     expect(out.records).toBe(2000);
-    expect(out.failed).toEqual([expect.objectContaining({ code: 'not-a-log' })]);
+    expect(out.failed).toEqual([expect.objectContaining({ code: 'not-a-log', hint: 'if it is a log, choose its format with --format' })]);
+    expect(r.stderr).toMatch(/choose its format with --format/);
+
+    // The same content again: the core says what happened, the CLI says which flag gets past it.
+    const again = rosas('import', project, samplePath('linux-auth/loghub-OpenSSH_2k.log'), '--json');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already imported .*; use --again to import it anyway/);
+    expect(JSON.parse(again.stdout).failed).toEqual([expect.objectContaining({ code: 'duplicate-source', hint: 'use --again to import it anyway' })]);
+    // A folder is named as one.
+    const folder = rosas('import', project, dir);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toMatch(/this is a folder, not a log file/);
   });
 
   it('a first import that lands nothing leaves no project behind; an existing project stays', () => {

@@ -132,12 +132,12 @@ describe('inputs', () => {
 });
 
 describe('duplicates, label columns, cancel', () => {
-  it('importing the same content twice needs --again', async () => {
+  it('importing the same content twice needs `again`', async () => {
     const project = newProject();
     await importInto(project, samplePath(CONN));
     const copy = writeTemp('renamed.log', fs.readFileSync(samplePath(CONN)));
     const before = projectDigest(project);
-    await expectImportError(importInto(project, copy), 'duplicate-source', /already imported .*source #1.*--again/);
+    await expectImportError(importInto(project, copy), 'duplicate-source', /already imported .*source #1/);
     expect(projectDigest(project)).toBe(before);
     const again = await importInto(project, copy, { again: true });
     expect(again.records).toBe(5663);

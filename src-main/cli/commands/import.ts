@@ -9,6 +9,12 @@ import { listOption, parse } from '../args';
 import { CANCELLED_EXIT, runCancellable } from '../cancellable';
 import { eprintln, formatBytes, formatLineAccount, printBlock, printJson, println } from '../output';
 
+/** The flag that gets past a failure: the core says what happened without CLI words (the UI offers buttons instead). */
+const HINTS: Partial<Record<string, string>> = {
+  'duplicate-source': 'use --again to import it anyway',
+  'not-a-log': 'if it is a log, choose its format with --format',
+};
+
 export const usage = `rosas import <project> <file>... [--format F] [--label-column C] [--normal-values v1,v2] [--again] [--year Y] [--json]
   Imports log files into the project (created if needed). Formats are detected from content;
   --format forces one of: ${FORMATS.join(', ')}.
@@ -74,13 +80,13 @@ export async function importCommand(argv: string[]): Promise<number> {
             format: formats.length === 1 ? formats[0] : formats.length ? 'mixed' : null,
             fields: mergeFields(result.imported),
             files: result.imported,
-            failed: result.failed,
+            failed: result.failed.map((f) => (HINTS[f.code] ? { ...f, hint: HINTS[f.code] } : f)),
             cancelled: result.cancelled,
           });
         } else {
           for (const s of result.imported) printSummary(s);
         }
-        for (const f of result.failed) eprintln(`error: ${f.message}`);
+        for (const f of result.failed) eprintln(`error: ${f.message}${HINTS[f.code] ? `; ${HINTS[f.code]}` : ''}`);
         if (result.cancelled) {
           eprintln('import cancelled: the file in progress was rolled back; files listed above were kept');
           return CANCELLED_EXIT;

@@ -61,7 +61,7 @@ export function detectFormat(sample: Sample, file: string): Detection {
     throw new RosasError(
       'not-a-log',
       `not a log format this app knows (checked ${ALL_FORMATS.map((f) => f.name).join(', ')}); ` +
-        'if it is one of them, choose it with --format',
+        'if it is one of them, choose that format',
       { file: path.basename(file) },
     );
   }

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
@@ -15,6 +14,7 @@ import { throttle } from '../util/throttle';
 import { detectFormat, readSample, resolveFormat } from './detect';
 import { addLineCounts, emptyLineCounts, type LineCounts } from './parse-stream';
 import { preparedBatches } from './prepared-batches';
+import { statLogFile } from './log-file';
 import { inspectFile } from './read-lines';
 import type { FormatName } from './types';
 
@@ -96,13 +96,7 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
   const started = Date.now();
   const abs = path.resolve(file);
   const name = path.basename(abs);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(abs);
-  } catch {
-    throw new RosasError('not-found', 'no such file', { file: abs });
-  }
-  if (!stat.isFile()) throw new RosasError('not-a-log', 'not a regular file', { file: abs });
+  const stat = statLogFile(abs);
 
   const progress = throttle((p: ImportProgress) => ctl.onProgress?.(p));
   const report = (stage: ImportProgress['stage'], bytesRead: number, records: number, quarantined: number) =>
@@ -117,7 +111,7 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
   if (previous && !opts.again) {
     throw new RosasError(
       'duplicate-source',
-      `already imported (same content as source #${previous.id}, ${previous.file_name}, on ${previous.finished_at}); use --again to import it anyway`,
+      `already imported (same content as source #${previous.id}, ${previous.file_name}, on ${previous.finished_at})`,
       { file: abs },
     );
   }

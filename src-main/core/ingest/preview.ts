@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { RosasError } from '../errors';
 import { inferRole } from '../features/roles';
 import { numberedName } from '../fields/names';
 import type { Role } from '../fields/role';
 import { StatsCollector, valueType } from '../fields/stats';
 import { detectFormat, readSample, resolveFormat } from './detect';
 import { parseFile, type BadUnit, type ParsedUnit } from './parse-stream';
+import { statLogFile } from './log-file';
 import { inspectFile } from './read-lines';
 import type { FormatName } from './types';
 
@@ -31,7 +31,7 @@ const ROLE_SAMPLE = 5000;
 /** Parses the start of a file without importing it: format, first records, fields and roles. */
 export async function previewFile(file: string, opts: { format?: FormatName; records?: number } = {}): Promise<ImportPreview> {
   const abs = path.resolve(file);
-  if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) throw new RosasError('not-found', 'no such file', { file: abs });
+  statLogFile(abs);
   const want = opts.records ?? 50;
   const kind = await inspectFile(abs, { sniff: !opts.format });
   const forced = resolveFormat(opts.format);

@@ -105,7 +105,7 @@ export async function inspectFile(file: string, opts: { sniff?: boolean } = {}):
     throw new RosasError('not-a-log', 'the file is empty', { file });
   }
   if (opts.sniff !== false && encoding === 'utf8' && looksBinary(head)) {
-    throw new RosasError('not-a-log', 'this is a binary file, not a text log (if it is a log, choose its format with --format: lines holding NUL bytes are then quarantined)', { file });
+    throw new RosasError('not-a-log', 'this is a binary file, not a text log (if it is a log, choose its format: lines holding NUL bytes are then quarantined)', { file });
   }
   return { gzip, encoding };
 }
