@@ -141,27 +141,79 @@ export function precisionRecallOption(pr: PrecisionRecall, records = pr.records)
   };
 }
 
+/** The two losses RoSAS reports each epoch, as the loss chart names them. */
+export const LOSS_KINDS = [
+  { key: 'lossTriplet', short: 'L′', name: 'L′ (feature triplet loss)', color: '#d2a8ff' },
+  { key: 'lossScore', short: 'L', name: 'L (score loss)', color: '#39c5cf' },
+] as const;
+
+export interface LossChartOptions {
+  /** The most epochs a model may train; a live axis never goes past it. */
+  cap?: number;
+  /** Models in the ensemble, known from the progress before each has reported an epoch. */
+  members?: number;
+  /** Training goes on: leave room for the next epochs. */
+  live?: boolean;
+}
+
+/** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (× a power of ten) at or above x, as a whole number. */
+function niceCeil(x: number): number {
+  const p = 10 ** Math.floor(Math.log10(x));
+  const step = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((s) => s * p >= x - 1e-9) ?? 10;
+  return Math.ceil(step * p);
+}
+
 /**
- * Loss per epoch. RoSAS may train several models one after another (an ensemble): each gets its
- * own pair of lines, under one legend entry for L′ and one for L.
+ * Where the epoch axis ends: at the epochs trained, and while training, a quarter more (at least
+ * one), rounded up so it does not move every epoch. Never past the cap: automatic training
+ * usually stops far below it (5 of 200), and a cap-wide axis squeezes the curves into a corner.
  */
-export function lossOption(epochs: readonly EpochFigures[], total?: number): ChartOption {
-  const members = [...new Set(epochs.map((e) => e.member ?? 0))].sort((a, b) => a - b);
+export function lossAxisMax(trained: number, { cap, live = false }: Pick<LossChartOptions, 'cap' | 'live'> = {}): number {
+  const most = Math.max(1, trained);
+  if (!live) return Math.max(2, most);
+  const room = niceCeil(Math.max(most + 1, most * 1.25));
+  return Math.max(2, cap !== undefined && cap >= most ? Math.min(cap, room) : room);
+}
+
+type TooltipPoint = { seriesIndex?: number; value?: unknown; marker?: unknown };
+
+/**
+ * Loss per epoch. RoSAS may train several models (an ensemble): each gets its own pair of lines,
+ * paler for later models.
+ */
+export function lossOption(epochs: readonly EpochFigures[], options: LossChartOptions = {}): ChartOption {
+  const seen = [...new Set(epochs.map((e) => e.member ?? 0))].sort((a, b) => a - b);
+  const models = Math.max(seen.length, options.members ?? 0);
+  // One legend entry per loss, toggling that loss's line of every model (what one compares is L′
+  // against L; 2 × models entries would crowd it), named with the count so 2 entries for 6 lines is said.
+  const name = (kind: (typeof LOSS_KINDS)[number]) => (models > 1 ? `${kind.name} · ${models} models` : kind.name);
   const few = epochs.length < 40;
-  const series = members.flatMap((m) => {
+  const who: string[] = [];
+  const series = seen.flatMap((m) => {
     const mine = epochs.filter((e) => (e.member ?? 0) === m).sort((a, b) => a.epoch - b.epoch);
-    const fade = members.length > 1 ? 1 - (0.45 * m) / Math.max(1, members.length - 1) : 1;
-    return [
-      { name: 'L′ (feature triplet loss)', type: 'line' as const, data: mine.map((e) => [e.epoch, e.lossTriplet]), showSymbol: few, lineStyle: { color: '#d2a8ff', opacity: fade }, itemStyle: { color: '#d2a8ff' } },
-      { name: 'L (score loss)', type: 'line' as const, data: mine.map((e) => [e.epoch, e.lossScore]), showSymbol: few, lineStyle: { color: '#39c5cf', opacity: fade }, itemStyle: { color: '#39c5cf' } },
-    ];
+    const fade = models > 1 ? 1 - (0.45 * m) / Math.max(1, models - 1) : 1;
+    return LOSS_KINDS.map((kind) => {
+      who.push(models > 1 ? `model ${m + 1}, ${kind.short}` : kind.name);
+      return { name: name(kind), type: 'line' as const, data: mine.map((e) => [e.epoch, e[kind.key]]), showSymbol: few, lineStyle: { color: kind.color, opacity: fade }, itemStyle: { color: kind.color } };
+    });
   });
-  const most = Math.max(total ?? 0, ...epochs.map((e) => e.epoch));
+  // The default tooltip would list the same loss name once per model: say which model each value is.
+  const formatter = (params: TooltipPoint | TooltipPoint[]) => {
+    const list = Array.isArray(params) ? params : [params];
+    const first = list[0]?.value;
+    const rows = list.flatMap((p) => {
+      const label = who[p.seriesIndex ?? -1];
+      return label !== undefined && Array.isArray(p.value) ? [`${typeof p.marker === 'string' ? p.marker : ''}${label}: ${short(Number(p.value[1]))}`] : [];
+    });
+    return [`epoch ${Array.isArray(first) ? Number(first[0]) : ''}`, ...rows].join('<br>');
+  };
+  const trained = Math.max(0, ...epochs.map((e) => e.epoch));
   return {
     ...base,
-    legend: { ...base.legend, data: ['L′ (feature triplet loss)', 'L (score loss)'] },
+    tooltip: { ...base.tooltip, formatter },
+    legend: { ...base.legend, data: LOSS_KINDS.map(name) },
     grid: { left: 56, right: 20, top: 34, bottom: 40 },
-    xAxis: { type: 'value' as const, min: 1, max: Math.max(2, most), minInterval: 1, ...axis(members.length > 1 ? `epoch (one pair of lines per model, ${members.length} models)` : 'epoch') },
+    xAxis: { type: 'value' as const, min: 1, max: lossAxisMax(trained, options), minInterval: 1, ...axis(models > 1 ? 'epoch · one pair of lines per model, paler = later model' : 'epoch') },
     yAxis: { type: 'value' as const, scale: true, ...axis('loss', { nameGap: 44 }) },
     series,
   };

@@ -1,11 +1,14 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { setPlatformAPI } from 'echarts/core';
+import { compile } from 'svelte/compiler';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RoundComparison } from '../../src-main/api/contract';
 import { RoundsState } from '../lib/rounds-state.svelte';
 import { FakeApi } from '../lib/testing/fake-api';
 import { project, roundSummary } from '../lib/testing/fixtures';
 import Rounds from './Rounds.svelte';
+import roundsSource from './Rounds.svelte?raw';
 
 afterEach(cleanup);
 // jsdom has no canvas: ECharts measures its text this way instead (a fixed width a character).
@@ -102,5 +105,104 @@ describe('Rounds screen', () => {
     render(Rounds, { rounds, project: project({ records: 100, rounds: 1 }), chartWidth: 600, onreview: () => {} });
     await flush();
     expect(screen.getByText(/uses Isolation Forest again/)).toBeTruthy();
+  });
+
+  it('says the comparison in one sentence, one space between its parts', async () => {
+    const truth = { records: 100, anomalies: 10, a: { averagePrecision: 0.2, rocAuc: 0.6 }, b: { averagePrecision: 0.4, rocAuc: 0.7 } };
+    const cases: Array<[Partial<RoundComparison>, string]> = [
+      [
+        { truth: { ...truth, heldOut: { records: 96, anomalies: 9, a: { averagePrecision: 0.1, rocAuc: 0.5 }, b: { averagePrecision: 0.3, rocAuc: 0.6 } } } },
+        'Rounds 1 and 2: their top 100 share 40 records (40%); rank correlation (Spearman) 0.812; records labeled anomaly in each top 100: 1 and 2. ' +
+          'Against the ground truth, AUC-PR 0.200 and 0.400 (on the 96 records neither was trained on: 0.100 and 0.300).',
+      ],
+      [{ truth: { ...truth, heldOut: null } }, 'Rounds 1 and 2: their top 100 share 40 records (40%); rank correlation (Spearman) 0.812; records labeled anomaly in each top 100: 1 and 2. Against the ground truth, AUC-PR 0.200 and 0.400.'],
+      [{ truth: null, spearman: null }, 'Rounds 1 and 2: their top 100 share 40 records (40%); rank correlation (Spearman) –; records labeled anomaly in each top 100: 1 and 2.'],
+    ];
+    for (const [over, sentence] of cases) {
+      const a = api().answer('rounds.compare', (r) => ({ a: r.a, b: r.b, k: 100, records: 100, topKOverlap: 40, topKOverlapShare: 0.4, spearman: 0.812, labeledAnomaliesInTopK: { a: 1, b: 2 }, truth: null, ...over }));
+      const rounds = new RoundsState(a);
+      await rounds.refresh();
+      const { container } = render(Rounds, { rounds, project: project({ records: 100, rounds: 2 }), chartWidth: 600, onreview: () => {} });
+      await fireEvent.click(screen.getByRole('button', { name: 'Compare' }));
+      await flush();
+      // The text as it is, not whitespace-normalized: a space missing or doubled is a defect.
+      expect(container.querySelector('.cmp')?.textContent).toBe(sentence);
+      cleanup();
+    }
+  });
+
+  it('fits the history at 1280 px: short headers explained on hover, no cell wrapping', async () => {
+    const heavy = roundSummary(12, { backend: 'tensorflow-gpu', epochs: 200, members: 3, hiddenAnomalyAuc: 1, trainSeconds: 80, scoreSeconds: 3, snapshot: { anomaly: 120, normal: 300, unsure: 20 }, reviewed: 1234, anomaliesFound: 456 });
+    const a = api()
+      .answer('rounds.list', [roundSummary(1), heavy])
+      .answer('charts.precisionRecall', { available: true, records: 100, anomalies: 10, rounds: [1, 12].map((round) => ({ round, averagePrecision: 0.978, heldOutAveragePrecision: 0.787, points: [] })) });
+    const rounds = new RoundsState(a);
+    await rounds.refresh();
+    const { container } = render(Rounds, { rounds, project: project({ records: 100, rounds: 12, labels: { anomaly: 120, normal: 300, unsure: 20 } }), chartWidth: 600, onreview: () => {} });
+    await flush();
+    const table = screen.getByRole('table');
+    const rows = [...table.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim()));
+    // The widest text of each column, at ~7 px a character (15 px × 0.92 system-ui) and 14 px of
+    // padding a cell, within 1280 px less the screen's margins and a scrollbar (~1217 px).
+    const columns = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+    expect(columns.reduce((sum, n) => sum + n, 0), rows.map((r) => r.join(' | ')).join('\n')).toBeLessThanOrEqual(Math.floor((1217 - 14 * columns.length) / 7.2));
+    // Headers shortened say the rest on hover.
+    for (const name of ['Took', 'Labels', 'Reviewed', 'Found', 'Held-out labels', 'AUC-PR (held out)']) {
+      expect(within(table).getByRole('columnheader', { name }).getAttribute('title'), name).toBeTruthy();
+    }
+    // The component's own stylesheet (jsdom applies no Svelte CSS by itself), under the scope class
+    // Svelte gave the rendered elements: every cell stays on one line, the box scrolls if it must.
+    const css = compile(roundsSource, { css: 'external', filename: 'Rounds.svelte' }).css!.code;
+    const scope = /svelte-[a-z0-9]+/.exec(table.getAttribute('class') ?? '')![0];
+    const style = document.createElement('style');
+    style.textContent = css.replaceAll(/svelte-[a-z0-9]+/g, scope);
+    document.head.append(style);
+    try {
+      for (const td of container.querySelectorAll('tbody td')) expect(getComputedStyle(td).whiteSpace, td.textContent ?? '').toBe('nowrap');
+    } finally {
+      style.remove();
+    }
+  });
+
+  it('says what the held-out labels figure of a cross-fitted round measures, and what it does not', async () => {
+    const a = api().answer('rounds.list', [roundSummary(1), roundSummary(2, { members: 3, hiddenAnomalyAuc: 1 })]);
+    const rounds = new RoundsState(a);
+    await rounds.refresh();
+    const { container } = render(Rounds, { rounds, project: project({ records: 100, rounds: 2 }), chartWidth: 600, onreview: () => {} });
+    await flush();
+    expect(container.textContent).not.toMatch(/hidden anomalies AUC/);
+    const table = screen.getByRole('table');
+    const header = within(table).getByRole('columnheader', { name: 'Held-out labels' });
+    expect(header.getAttribute('title')).toMatch(/labeled anomalies each model was not trained on.*not accuracy against all anomalies, nor recall of anomalies not labeled yet/s);
+    const [r2, r1] = within(table).getAllByRole('row').slice(1).map((row) => within(row).getAllByRole('cell'));
+    const col = [...header.parentElement!.children].indexOf(header);
+    expect(r2![col]!.textContent).toBe('AUC 1.000');
+    expect(r2![col]!.getAttribute('title')).toMatch(/^Each model trained without 1\/3 of the anomaly labels\./);
+    expect(r1![col]!.textContent).toBe('–');
+    // Said on the screen too, not only on hover, and tied to the header for screen readers.
+    const note = document.getElementById(header.getAttribute('aria-describedby') ?? '');
+    expect(note?.textContent).toMatch(/^Held-out labels: how the labeled anomalies .* rank .*It is not accuracy against all anomalies, nor recall of anomalies not labeled yet; with few labeled anomalies it easily reaches 1\.000\. AUC-PR is the figure against all anomalies \(the ground truth\)\.$/);
+  });
+
+  it('draws the live loss chart up to the epochs trained, with one legend entry a loss naming the models', async () => {
+    const a = api();
+    const rounds = new RoundsState(a);
+    await rounds.refresh();
+    render(Rounds, { rounds, project: project({ records: 100, rounds: 2, labels: { anomaly: 2, normal: 2, unsure: 0 } }), chartWidth: 600, onreview: () => {} });
+    await flush();
+    await fireEvent.click(screen.getByRole('button', { name: 'Retrain' }));
+    for (let epoch = 1; epoch <= 5; epoch++) {
+      const training = { member: 0, members: 3, epoch, epochs: 200, mode: 'sequential' as const, done: epoch / 600, lossTriplet: 1 / epoch, lossScore: 0.5 / epoch, weightTriplet: 1, weightScore: 1, seconds: 0.1 };
+      a.emit('job.progress', { jobId: 'job-1', kind: 'train', progress: { stage: 'training', method: 'rosas', done: epoch, total: 600, training } });
+    }
+    await flush();
+    const chart = screen.getByRole('img', { name: /^Training loss per epoch: .*, one pair of lines per model$/ });
+    const texts = [...chart.querySelectorAll('text')].map((t) => t.textContent ?? '');
+    expect(texts).toContain('L′ (feature triplet loss) · 3 models');
+    expect(texts).toContain('L (score loss) · 3 models');
+    // The epoch axis' labels: whole numbers up to a little past 5, not up to 200.
+    const ticks = texts.filter((t) => /^\d+$/.test(t)).map(Number);
+    expect(Math.max(...ticks)).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...ticks)).toBeLessThanOrEqual(10);
   });
 });
