@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render } from '@testing-library/svelte';
 import { tick } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ReviewState } from '../lib/review-state.svelte';
 import { FakeApi } from '../lib/testing/fake-api';
 import { HOSTILE } from '../lib/testing/fixtures';
@@ -23,6 +23,17 @@ async function table(total: number, opts: { columns?: (id: number) => Record<str
 }
 
 const rows = (c: HTMLElement) => [...c.querySelectorAll('[role="row"][data-index]')] as HTMLElement[];
+const settle = async () => {
+  for (let k = 0; k < 2; k++) {
+    await flush();
+    await tick();
+  }
+};
+/** Rows [top, bottom) wholly in the grid's view, at 30 px a row under a 34 px header. */
+function inView(grid: Element, index: number, boxHeight = 334) {
+  const top = grid.scrollTop / 30;
+  return index >= top - 0.02 && index + 1 <= top + (boxHeight - 34) / 30 + 0.02;
+}
 
 describe('ReviewTable', () => {
   it('has only the rows on screen in the DOM, even for a million records', async () => {
@@ -81,5 +92,65 @@ describe('ReviewTable', () => {
     expect(container.querySelector('a')).toBeNull();
     expect(container.textContent).toContain(HOSTILE);
     expect(container.textContent).toContain('<script>alert(1)</script>');
+  });
+
+  it('shown again (another screen and back), opens where it was left, with the cursor row in view', async () => {
+    const first = await table(1000);
+    first.review.moveTo(300);
+    await settle();
+    first.review.moveTo(200);
+    await settle();
+    const left = first.container.querySelector('[role="grid"]')!.scrollTop;
+    // Row 200 at the top edge, where walking up left it.
+    expect(left).toBe(200 * 30);
+    first.unmount();
+    const again = render(ReviewTable, { review: first.review, height: 334 });
+    await settle();
+    const grid = again.container.querySelector('[role="grid"]')!;
+    expect(grid.scrollTop).toBe(left);
+    expect(again.container.querySelector('#review-row-200')?.classList.contains('cursor')).toBe(true);
+    // Scrolled away with the wheel, the cursor off screen: that old place does not come back without it.
+    grid.scrollTop = 600 * 30;
+    await fireEvent.scroll(grid);
+    again.unmount();
+    const third = render(ReviewTable, { review: first.review, height: 334 });
+    await settle();
+    expect(inView(third.container.querySelector('[role="grid"]')!, 200)).toBe(true);
+    expect(third.container.querySelector('#review-row-200')).not.toBeNull();
+  });
+
+  it('brings the cursor row into view once the box is measured, after it was laid out', async () => {
+    // The box has no height when the table is made (not laid out yet), and 334 px a moment after.
+    let laidOut = 0;
+    const heightOf = vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockImplementation(() => laidOut);
+    const resized: Array<() => void> = [];
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        constructor(private readonly cb: () => void) {}
+        observe() {
+          resized.push(this.cb);
+        }
+        disconnect() {}
+      },
+    );
+    try {
+      const api = new FakeApi();
+      reviewBackend(api, 1000);
+      const review = new ReviewState(api);
+      await review.load();
+      review.moveTo(200);
+      const { container } = render(ReviewTable, { review });
+      await settle();
+      laidOut = 334;
+      for (const cb of resized) cb();
+      await settle();
+      const grid = container.querySelector('[role="grid"]')!;
+      expect(inView(grid, 200)).toBe(true);
+      expect(container.querySelector('#review-row-200')?.classList.contains('cursor')).toBe(true);
+    } finally {
+      heightOf.mockRestore();
+      vi.unstubAllGlobals();
+    }
   });
 });

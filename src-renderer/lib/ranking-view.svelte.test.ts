@@ -100,19 +100,56 @@ describe('RankingView: the cursor, labels and failures', () => {
   it('puts saved labels into the cached rows, counted until the next fresh view', async () => {
     const { ranking } = setup(1000);
     await ranking.load();
-    ranking.applyLabels(
-      [
+    ranking.applyLabels({
+      changed: 2,
+      records: [
         { id: 1002, label: 'anomaly', note: 'seen before' },
         { id: 9999, label: 'normal', note: null },
       ],
-      2,
-    );
+    });
     expect(ranking.rowAt(1)).toMatchObject({ id: 1002, label: 'anomaly', note: 'seen before' });
     expect(ranking.labeledSinceLoad).toBe(2);
     // The view is fixed: the labeled record stays where it is.
     expect(ranking.total).toBe(1000);
     await ranking.load();
     expect(ranking.labeledSinceLoad).toBe(0);
+  });
+
+  it('counts records labeled, not label calls: a range of 12 is 12, the same record twice is 1', async () => {
+    const { ranking } = setup(1000);
+    await ranking.load();
+    const saved = (ids: number[], label: 'anomaly' | 'normal' | null, changed = ids.length, groupMembers?: number) =>
+      ranking.applyLabels({ changed, records: ids.map((id) => ({ id, label, note: null })), ...(groupMembers !== undefined ? { groupMembers } : {}) });
+    saved([1001], 'anomaly');
+    // Changed its mind: the same record again.
+    saved([1001], 'normal');
+    expect(ranking.labeledSinceLoad).toBe(1);
+    // A range of 12 (rows 200-211: not in memory; the queue shows unlabeled records).
+    saved(
+      Array.from({ length: 12 }, (_, k) => 1201 + k),
+      'normal',
+    );
+    expect(ranking.labeledSinceLoad).toBe(13);
+    // Labeled and cleared again: back in the queue, not counted.
+    saved([1002], 'anomaly');
+    saved([1002], null);
+    expect(ranking.labeledSinceLoad).toBe(13);
+    // A group label: its representative asked for, 11 members labeled along (2 had that label already).
+    saved([1003], 'anomaly', 10, 11);
+    expect(ranking.labeledSinceLoad).toBe(23);
+    await ranking.load();
+    expect(ranking.labeledSinceLoad).toBe(0);
+  });
+
+  it('keeps where the table was scrolled while the view stays, not into a fresh one', async () => {
+    const { ranking } = setup(1000);
+    await ranking.load();
+    ranking.cursor = 420;
+    ranking.topRow = 410;
+    await ranking.load({ keepCursor: true });
+    expect(ranking.topRow).toBe(410);
+    await ranking.load();
+    expect(ranking.topRow).toBe(0);
   });
 
   it('says why a view could not be made, and shows an empty list', async () => {

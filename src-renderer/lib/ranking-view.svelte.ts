@@ -1,5 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { Label, ReviewFilter, ReviewRow } from '../../src-main/api/contract';
+import type { Label, LabelsSetResult, ReviewFilter, ReviewRow } from '../../src-main/api/contract';
 import type { Api } from './api';
 import { messageOf } from './app-state.svelte';
 
@@ -34,8 +34,13 @@ export class RankingView {
   loading = $state(false);
   /** The row the analyst is at; its page is never evicted. */
   cursor = $state(0);
-  /** Records labeled since the view was made: they leave the queue at the next reload. */
+  /**
+   * Records (not label calls) whose label changed since the view was made: they leave the queue
+   * at the next reload. A record labeled twice counts once; one labeled and cleared again, not at all.
+   */
   labeledSinceLoad = $state(0);
+  /** The row at the table's top edge, kept so that the table opens where it was left. */
+  topRow = 0;
 
   readonly pageSize: number;
   private readonly maxPages: number;
@@ -48,6 +53,12 @@ export class RankingView {
   private readonly indexOf = new Map<number, number>();
   /** Bumped whenever cached pages stop being valid: answers to older requests are dropped. */
   private generation = 0;
+  /** Records labeled since the view was made: their label then (undefined: not known) and now. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
+  private readonly relabeled = new Map<number, { then: Label | null | undefined; now: Label | null | undefined }>();
+  /** How many of those changed label, and records labeled along with a group's (their ids are not sent). */
+  private changedRecords = 0;
+  private groupMembers = 0;
 
   constructor(
     private readonly api: Api,
@@ -85,7 +96,10 @@ export class RankingView {
     this.clearPages();
     this.view = null;
     this.loading = true;
-    if (!opts.keepCursor) this.cursor = 0;
+    if (!opts.keepCursor) {
+      this.cursor = 0;
+      this.topRow = 0;
+    }
     const p = Math.floor(this.cursor / this.pageSize);
     try {
       const page = await this.api.invoke('review.page', this.request(p, null));
@@ -94,6 +108,9 @@ export class RankingView {
       this.total = page.total;
       this.shownRound = page.round;
       this.scoreRange = page.scores;
+      this.relabeled.clear();
+      this.changedRecords = 0;
+      this.groupMembers = 0;
       this.labeledSinceLoad = 0;
       this.store(p, page.rows);
       this.loaded = true;
@@ -153,9 +170,10 @@ export class RankingView {
     return r.ids;
   }
 
-  /** Saved labels into the cached rows; the view itself stays as it was made. */
-  applyLabels(records: Array<{ id: number; label: Label | null; note: string | null }>, changed: number): void {
-    this.labeledSinceLoad += changed;
+  /** Saved labels into the cached rows and the count of records labeled; the view itself stays as it was made. */
+  applyLabels(result: Pick<LabelsSetResult, 'records' | 'changed' | 'groupMembers'>): void {
+    const { records } = result;
+    this.countLabeled(result);
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
     const byPage = new Map<number, Array<{ i: number; label: Label | null; note: string | null }>>();
     for (const r of records) {
@@ -173,6 +191,32 @@ export class RankingView {
       for (const c of changes) if (next[c.i]) next[c.i] = { ...next[c.i]!, label: c.label, note: c.note };
       this.pages.set(p, next);
     }
+  }
+
+  /** Counts records, not calls: a range or a group of 12 is 12, the same record twice is 1. */
+  private countLabeled({ records, changed, groupMembers = 0 }: Pick<LabelsSetResult, 'records' | 'changed' | 'groupMembers'>): void {
+    let askedChanged = 0;
+    for (const r of records) {
+      const index = this.indexOf.get(r.id);
+      const row = index === undefined ? undefined : this.rowAt(index);
+      const known = this.relabeled.get(r.id);
+      // Rows not in memory had the label the filter shows, when it shows one label.
+      const before = known ? known.now : row ? row.label : this.filterLabel();
+      if (before !== r.label) askedChanged++;
+      const e = known ?? { then: before, now: before };
+      this.relabeled.set(r.id, e);
+      if (e.now !== e.then) this.changedRecords--;
+      e.now = r.label;
+      if (e.now !== e.then) this.changedRecords++;
+    }
+    // Members that changed: what changed beyond the records asked for (one labeled in two calls counts twice).
+    this.groupMembers += Math.min(groupMembers, Math.max(0, changed - askedChanged));
+    this.labeledSinceLoad = this.changedRecords + this.groupMembers;
+  }
+
+  private filterLabel(): Label | null | undefined {
+    const l = this.filter.label ?? 'none';
+    return l === 'none' ? null : l === 'any' || l === 'all' ? undefined : l;
   }
 
   private base(): { round?: number; filter: ReviewFilter } {

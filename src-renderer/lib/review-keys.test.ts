@@ -62,4 +62,17 @@ describe('the review keyboard map', () => {
     expect(isOwnKeyTarget(el('d'))).toBe(false);
     expect(isOwnKeyTarget(null)).toBe(false);
   });
+
+  it('never reads typing in an editable element as a label key, whatever its contenteditable says', () => {
+    document.body.innerHTML = '<div id="e" contenteditable=""><span id="in">x</span></div><div id="p" contenteditable="plaintext-only"></div><div id="f" contenteditable="false"></div>';
+    const el = (id: string) => document.getElementById(id);
+    expect(isOwnKeyTarget(el('e'))).toBe(true);
+    expect(isOwnKeyTarget(el('in'))).toBe(true);
+    expect(isOwnKeyTarget(el('p'))).toBe(true);
+    expect(isOwnKeyTarget(el('f'))).toBe(false);
+  });
+
+  it('says that Escape closes the keys first', () => {
+    expect(KEYMAP.find((m) => m.keys === 'Escape')?.what).toMatch(/^close these keys, else the record/);
+  });
 });

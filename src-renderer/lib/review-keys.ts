@@ -36,7 +36,7 @@ export const KEYMAP: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: 'Backspace / Delete', what: 'remove the label' },
   { keys: 'Enter', what: 'open the record: raw text, fields, explanation' },
   { keys: 'e', what: 'write a note (saved with the label)' },
-  { keys: 'Escape', what: 'close the record, else clear the selection' },
+  { keys: 'Escape', what: 'close these keys, else the record, else clear the selection' },
   { keys: '/', what: 'filter by a field value' },
   { keys: 'r', what: 'reload the list (labeled records leave the queue)' },
   { keys: '?', what: 'show or hide these keys' },
@@ -102,5 +102,6 @@ export function isOwnKeyTarget(target: EventTarget | null): boolean {
   if (!target || typeof (target as Element).closest !== 'function') return false;
   const el = target as HTMLElement;
   if (el.isContentEditable) return true;
-  return !!el.closest('input:not([type="checkbox"]):not([type="radio"]), textarea, select, [contenteditable="true"], [data-own-keys]');
+  // Any contenteditable but "false" is editable ("", "plaintext-only"): typed text, never a label key.
+  return !!el.closest('input:not([type="checkbox"]):not([type="radio"]), textarea, select, [contenteditable]:not([contenteditable="false"]), [data-own-keys]');
 }

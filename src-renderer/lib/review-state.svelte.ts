@@ -129,7 +129,8 @@ export class ReviewState {
     if (!rec) return Promise.resolve(false);
     const label = this.labels.pending.get(rec.id)?.label ?? rec.label;
     if (!label) {
-      this.detail.hint = 'Pick a label (a, n or u): the note is saved with it.';
+      // Said in the note box, where a, n and u are text: name what works from there.
+      this.detail.hint = 'Pick a label with the buttons above (or Escape, then a, n or u): the note is saved with it.';
       return Promise.resolve(false);
     }
     return this.labels.save([rec.id], label, this.detail.noteDraft);
@@ -138,7 +139,7 @@ export class ReviewState {
   /** A saved label reaches everything that shows it. */
   private saved(ids: number[], note: string | undefined, r: LabelsSetResult): void {
     if (note !== undefined) for (const id of ids) this.detail.noteSaved(id);
-    this.ranking.applyLabels(r.records, r.changed);
+    this.ranking.applyLabels(r);
     this.opts.onLabeled?.(r.counts);
     void this.detail.applyLabels(r.records);
   }

@@ -5,7 +5,7 @@ import { ReviewState } from '../lib/review-state.svelte';
 import { RoundsState } from '../lib/rounds-state.svelte';
 import { FakeApi } from '../lib/testing/fake-api';
 import { project, roundSummary } from '../lib/testing/fixtures';
-import { reviewBackend } from '../lib/testing/review-fixtures';
+import { detail, reviewBackend } from '../lib/testing/review-fixtures';
 import Review from './Review.svelte';
 
 afterEach(cleanup);
@@ -143,6 +143,81 @@ describe('Review screen keyboard', () => {
     expect(screen.getByRole('heading', { name: 'Keyboard' })).toBeTruthy();
     await press('?', { shiftKey: true });
     expect(screen.queryByRole('heading', { name: 'Keyboard' })).toBeNull();
+  });
+
+  it('closes the keys with Escape, back to the table, leaving the selection and the record alone', async () => {
+    const { press, review } = await setup();
+    await press('x');
+    await press('?', { shiftKey: true });
+    expect(screen.getByRole('dialog', { name: 'Keyboard' })).toBeTruthy();
+    await press('Escape');
+    expect(screen.queryByRole('dialog', { name: 'Keyboard' })).toBeNull();
+    expect(review.selection.size).toBe(1);
+    expect(document.activeElement?.getAttribute('role')).toBe('grid');
+    // Over an open record: Escape closes the keys only; the next one closes the record.
+    await press('Enter');
+    await press('?', { shiftKey: true });
+    await press('Escape');
+    expect(screen.queryByRole('dialog', { name: 'Keyboard' })).toBeNull();
+    expect(screen.getByRole('complementary')).toBeTruthy();
+    await press('Escape');
+    expect(screen.queryByRole('complementary')).toBeNull();
+    // From its Close button too.
+    await press('?', { shiftKey: true });
+    await fireEvent.click(within(screen.getByRole('dialog', { name: 'Keyboard' })).getByRole('button', { name: /Close/ }));
+    expect(screen.queryByRole('dialog', { name: 'Keyboard' })).toBeNull();
+    expect(document.activeElement?.getAttribute('role')).toBe('grid');
+  });
+
+  it('typing a note is text: no label key, and the hint to pick a label goes as they type', async () => {
+    const { api, press } = await setup();
+    await press('e');
+    const note = screen.getByLabelText(/^Note/) as HTMLInputElement;
+    await fireEvent.input(note, { target: { value: 'scan' } });
+    await press('Enter');
+    expect(screen.getByRole('status').textContent).toMatch(/Pick a label with the buttons above \(or Escape, then a, n or u\)/);
+    await press('n');
+    await fireEvent.input(note, { target: { value: 'scan n' } });
+    expect(screen.queryByText(/Pick a label/)).toBeNull();
+    expect(api.requestsOf('labels.set')).toHaveLength(0);
+  });
+
+  it('keys typed after e, before the note box is there, go into the note and label nothing', async () => {
+    const { api, press } = await setup();
+    let arrive: () => void = () => {};
+    api.answer('record.get', (req) => new Promise((resolve) => (arrive = () => resolve(detail(req.id)))));
+    await press('e');
+    expect(screen.queryByLabelText(/^Note/)).toBeNull();
+    for (const key of ['n', 'o', 'x', 'Backspace', 'p', 'e']) await press(key);
+    expect(api.requestsOf('labels.set')).toHaveLength(0);
+    arrive();
+    await flush();
+    const note = screen.getByLabelText(/^Note/) as HTMLInputElement;
+    expect(document.activeElement).toBe(note);
+    expect(note.value).toBe('nope');
+  });
+
+  it('counts records labeled in the status line, not label calls', async () => {
+    const { press } = await setup();
+    await press('a');
+    // The same record again (changed their mind): still one record.
+    await press('k');
+    await press('n');
+    expect(screen.getByText(/· 1 record labeled since it was loaded/)).toBeTruthy();
+    // A range of 12 in one call: 12 more.
+    for (let k = 0; k < 11; k++) await press('J', { shiftKey: true });
+    await press('n');
+    expect(screen.getByText(/· 13 records labeled since it was loaded/)).toBeTruthy();
+  });
+
+  it('shows the score filter placeholders as placeholders, not as values', async () => {
+    await setup();
+    const from = screen.getByLabelText('Score from') as HTMLInputElement;
+    const to = screen.getByLabelText('to') as HTMLInputElement;
+    expect([from.placeholder, to.placeholder]).toEqual(['min', 'max']);
+    expect([from.value, to.value]).toEqual(['', '']);
+    // The round's range is still told, on hover.
+    expect(from.title).toBe("This round's scores run from 0.0000 to 1.0000");
   });
 
   it('refuses to label while an import runs, saying nothing was changed', async () => {

@@ -107,7 +107,7 @@ test('labels five records from the keyboard, one with a note, then a Shift+j ran
   await expect(grid().locator('.badge.pending')).toHaveCount(0);
   await expect(row(4).locator('.note-mark')).toBeVisible();
   await page.keyboard.press('Escape');
-  await expect(page.getByText(/5 labeled since it was loaded/)).toBeVisible();
+  await expect(page.getByText(/5 records labeled since it was loaded/)).toBeVisible();
 
   // Row 6 onwards: a range of three with Shift+j, labeled normal at once.
   await expect(row(6)).toHaveClass(/cursor/);
@@ -119,6 +119,36 @@ test('labels five records from the keyboard, one with a note, then a Shift+j ran
   for (const i of [6, 7, 8]) await expect(badge(i)).toHaveText('normal');
   await expect(grid().locator('[aria-selected="true"]')).toHaveCount(0);
   await screen(page, '13-review-labeled');
+});
+
+test('another screen and back: the table shows the cursor row; Escape closes the keys and nothing else', async () => {
+  // Records, not calls: the range of three counts three.
+  await expect(page.getByText(/8 records labeled since it was loaded/)).toBeVisible();
+  for (let k = 0; k < 4; k++) await page.keyboard.press('PageDown');
+  const at = Number(await grid().locator('.rrow.cursor').getAttribute('data-index'));
+  expect(at).toBeGreaterThan(40);
+  await tab('Overview').click();
+  await tab('Review').click();
+  await expect(row(at)).toHaveClass(/cursor/);
+  // Wholly within the grid's height, under its header (the row is wider than the grid: columns scroll sideways).
+  const box = (await grid().boundingBox())!;
+  const cur = (await row(at).boundingBox())!;
+  expect(cur.y).toBeGreaterThanOrEqual(box.y + 34);
+  expect(cur.y + cur.height).toBeLessThanOrEqual(box.y + box.height);
+  await expect(grid()).toBeFocused();
+
+  await page.keyboard.press('x');
+  await expect(page.getByText('Label 1 selected:')).toBeVisible();
+  await page.keyboard.press('?');
+  const keys = page.getByRole('dialog', { name: 'Keyboard' });
+  await expect(keys).toBeVisible();
+  await screen(page, '13b-review-keys');
+  await page.keyboard.press('Escape');
+  await expect(keys).toHaveCount(0);
+  await expect(grid()).toBeFocused();
+  await expect(page.getByText('Label 1 selected:')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(grid().locator('[aria-selected="true"]')).toHaveCount(0);
 });
 
 test('opens a record with Enter: its label history, why it scored high, every field, the raw line', async () => {
@@ -149,6 +179,9 @@ test('opens a record with Enter: its label history, why it scored high, every fi
 test('filters by a field value with /, and finds labeled records again', async () => {
   await page.keyboard.press('/');
   await expect(page.getByLabel(/^Value/)).toBeFocused();
+  // Empty score fields say so; the round's range is in their title.
+  await expect(page.getByLabel('Score from')).toHaveAttribute('placeholder', 'min');
+  await expect(page.getByLabel('Score from')).toHaveValue('');
   await page.getByLabel('Field', { exact: true }).selectOption('proto');
   await page.getByLabel('How the value matches').selectOption('eq');
   await page.getByLabel(/^Value/).fill('tcp');
