@@ -16,10 +16,10 @@ const flush = async () => {
   }
 };
 
-async function setup(opts: { importing?: boolean; anomaliesInRound2?: number; coverPicks?: number } = {}) {
+async function setup(opts: { importing?: boolean; anomaliesInRound2?: number; coverPicks?: number; scoredInRound2?: number } = {}) {
   const api = new FakeApi();
   const backend = reviewBackend(api, 500);
-  const summaries = [roundSummary(1), roundSummary(2, { labeledAnomalies: opts.anomaliesInRound2 ?? 2, coverPicks: opts.coverPicks ?? 0 })];
+  const summaries = [roundSummary(1), roundSummary(2, { labeledAnomalies: opts.anomaliesInRound2 ?? 2, coverPicks: opts.coverPicks ?? 0, recordsScored: opts.scoredInRound2 ?? 500 })];
   api.answer('rounds.list', summaries);
   const review = new ReviewState(api);
   const rounds = new RoundsState(api);
@@ -41,6 +41,19 @@ async function setup(opts: { importing?: boolean; anomaliesInRound2?: number; co
   };
   return { ...r, api, review, press, backend };
 }
+
+describe('Review screen after an import', () => {
+  it('says how many records the shown round has not ranked, and retrains from there', async () => {
+    const { api } = await setup({ scoredInRound2: 470 });
+    expect(screen.getByText(/30 records imported after round 2 are not ranked yet/)).toBeTruthy();
+    api.answer('rounds.train', { jobId: 't' });
+    await fireEvent.click(screen.getByRole('button', { name: 'Retrain' }));
+    expect(api.requestsOf('rounds.train')).toHaveLength(1);
+    cleanup();
+    await setup();
+    expect(screen.queryByText(/not ranked yet/)).toBeNull();
+  });
+});
 
 describe('Review screen cold start', () => {
   it('says why low scores sit among the first rows while nothing is labeled anomaly', async () => {
