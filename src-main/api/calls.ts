@@ -12,6 +12,7 @@ const calls = {
   'project.open': true,
   'project.close': true,
   'project.info': true,
+  'project.setAnalyst': true,
   'import.preview': true,
   'import.start': true,
   'job.cancel': true,

@@ -263,6 +263,8 @@ export interface ApiCalls {
   /** Cancels running jobs, waits for them to roll back, then closes. */
   'project.close': { request: Empty; response: null };
   'project.info': { request: Empty; response: ProjectInfo };
+  /** The name the app saves labels under in this project (null or blank: the account's user name). */
+  'project.setAnalyst': { request: { name: string | null }; response: ProjectInfo };
   'import.preview': { request: { file: string; format?: FormatName }; response: ImportPreview };
   /** Starts a background import; progress and the result arrive as job.* events. */
   'import.start': { request: { files: string[]; options: ImportOptions }; response: { jobId: string } };

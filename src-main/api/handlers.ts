@@ -9,6 +9,7 @@ import { statLogFile } from '../core/ingest/log-file';
 import { previewFile } from '../core/ingest/preview';
 import { FORMATS } from '../core/ingest/types';
 import { labelCounts, labelsOf, setLabels } from '../core/labels/labels';
+import { projectAnalyst, setProjectAnalyst } from '../core/project/analyst';
 import { projectInfo } from '../core/project/info';
 import { compareRounds } from '../core/rounds/compare';
 import { discoveryCurve, roundSummaries } from '../core/rounds/discovery';
@@ -114,6 +115,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'project.info': async () => info(),
 
+    'project.setAnalyst': async ({ name }) => {
+      setProjectAnalyst(db(), name);
+      return info();
+    },
+
     'import.preview': async ({ file, format }) => previewFile(file, { format, records: 20 }),
 
     'import.start': async ({ files, options }) => {
@@ -163,7 +169,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       session.refuseWhileBusy('save labels', ['train']);
       const asked = [...new Set(ids)];
       const all = group ? withGroupMembers(db(), asked) : asked;
-      const { changed } = setLabels(db(), all, label, { author, ...(note !== undefined ? { note } : {}) });
+      const { changed } = setLabels(db(), all, label, { author: projectAnalyst(db()) ?? author, ...(note !== undefined ? { note } : {}) });
       const now = labelsOf(db(), asked);
       const counts = labelCounts(db());
       return {

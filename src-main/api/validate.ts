@@ -198,6 +198,7 @@ export const validators: { [K in CallName]: Check<CallRequest<K>> } = {
   'project.open': obj<Req<'project.open'>>({ path: pathOf('project'), create: opt(bool), createFolder: opt(bool) }),
   'project.close': empty,
   'project.info': empty,
+  'project.setAnalyst': obj<Req<'project.setAnalyst'>>({ name: nullable(str({ max: 1000 })) }),
   'import.preview': obj<Req<'import.preview'>>({ file: pathOf('read'), format: opt(format) }),
   'import.start': obj<Req<'import.start'>>({ files: list(pathOf('read'), { min: 1, max: MAX_FILES }), options: importOptions }),
   'job.cancel': obj<Req<'job.cancel'>>({ jobId: str({ nonEmpty: true, max: 100 }) }),

@@ -107,6 +107,13 @@ export class AppState {
     });
   }
 
+  /** The name labels are saved under in this project; null: the account's user name. */
+  async setAnalyst(name: string | null): Promise<boolean> {
+    return this.run(async () => {
+      this.project = await this.api.invoke('project.setAnalyst', { name });
+    });
+  }
+
   /** Labels were saved: the counts shown everywhere follow without reloading the project. */
   setLabelCounts(counts: LabelCounts): void {
     if (this.project) this.project = { ...this.project, labels: { anomaly: counts.anomaly, normal: counts.normal, unsure: counts.unsure } };

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { setProjectAnalyst } from '../../src-main/core/project/analyst';
+import { openProject } from '../../src-main/core/project/project';
 import { rosas, rosasJson } from '../helpers/cli';
 import { samplePath, tempDir } from '../helpers/samples';
 
@@ -25,13 +27,19 @@ describe('rosas export (the JSON contract and exit codes)', () => {
     expect(rosasJson('train', project).round).toBe(1);
     const top = rosasJson('top', project, '-n', '3').records as Array<{ id: number }>;
     rosasJson('label', project, String(top[0]!.id), String(top[1]!.id), '--as', 'anomaly', '--note', '=1+1, "odd"', '--author', 'ana');
-    rosasJson('label', project, String(top[2]!.id), '--as', 'normal', '--author', 'ana');
+    // Without --author: the project's analyst name (set in the app), not the account's.
+    const p = openProject(project);
+    setProjectAnalyst(p.db, 'Dana K.');
+    p.close();
+    rosasJson('label', project, String(top[2]!.id), '--as', 'normal');
 
     // Format from the extension; the newest round by default.
     const nd = path.join(dir, 'all.ndjson');
     expect(rosasJson('export', project, '--out', nd)).toEqual({ file: nd, format: 'ndjson', records: RECORDS, round: 1 });
     const first = JSON.parse(fs.readFileSync(nd, 'utf8').split('\n', 1)[0]!);
     expect(first).toMatchObject({ id: top[0]!.id, rank: 1, label: 'anomaly', note: '=1+1, "odd"', labeled_by: 'ana' });
+    const third = fs.readFileSync(nd, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((r) => r.id === top[2]!.id);
+    expect(third).toMatchObject({ label: 'normal', labeled_by: 'Dana K.' });
 
     // --format wins over the extension; --only-labeled; --round; a relative --out resolves.
     const labeled = rosasJson('export', project, '--out', path.relative(process.cwd(), path.join(dir, 'labeled.ndjson')), '--format', 'csv', '--only-labeled', '--round', '1');

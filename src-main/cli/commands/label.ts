@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { RosasError } from '../../core/errors';
 import { isLabel, LABELS, labelsOf, setLabels, type Label } from '../../core/labels/labels';
+import { projectAnalyst } from '../../core/project/analyst';
 import { openProject } from '../../core/project/project';
 import { withGroupMembers } from '../../core/rounds/group-review';
 import { parse } from '../args';
@@ -12,7 +13,8 @@ export const usage = `rosas label <project> <id>... (--as anomaly|normal|unsure 
   --group        also every record of their groups of near-duplicates in the newest round
                  (rosas top --groups shows them)
   --note TEXT    a note kept with the label ("" clears it); with --clear, the reason
-  --author NAME  who labels (default: the user name of this account)`;
+  --author NAME  who labels (default: the project's analyst name, set in the app's Overview,
+                 else the user name of this account)`;
 
 function defaultAuthor(): string {
   try {
@@ -41,10 +43,10 @@ export async function labelCommand(argv: string[]): Promise<number> {
     return id;
   });
   const label: Label | null = values.clear ? null : (values.as as Label);
-  const author = values.author ?? defaultAuthor();
 
   const project = openProject(projectPath, { purpose: 'rosas label' });
   try {
+    const author = values.author ?? projectAnalyst(project.db) ?? defaultAuthor();
     const asked = [...new Set(ids)];
     const unique = values.group ? withGroupMembers(project.db, asked) : asked;
     const members = unique.length - asked.length;

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { projectAnalyst } from './analyst';
 import { loadMigrations, schemaVersion } from './migrate';
 import { latestSpec, specCount } from '../features/spec-store';
 import { inferRole } from '../features/roles';
@@ -44,6 +45,8 @@ export interface ProjectInfo {
   features: { specId: number; dim: number; versions: number } | null;
   labels: { anomaly: number; normal: number; unsure: number };
   rounds: number;
+  /** The name labels are saved under in the app (null: the account's user name). */
+  analyst: string | null;
 }
 
 export function projectInfo(db: Database, projectPath: string): ProjectInfo {
@@ -51,7 +54,7 @@ export function projectInfo(db: Database, projectPath: string): ProjectInfo {
   const latest = loadMigrations().length;
   const base = { path: projectPath, schemaVersion: version, latestSchemaVersion: latest };
   if (version === 0) {
-    return { ...base, createdAt: null, records: 0, quarantined: 0, sources: [], fields: [], features: null, labels: { anomaly: 0, normal: 0, unsure: 0 }, rounds: 0 };
+    return { ...base, createdAt: null, records: 0, quarantined: 0, sources: [], fields: [], features: null, labels: { anomaly: 0, normal: 0, unsure: 0 }, rounds: 0, analyst: null };
   }
   const sources = (
     db.prepare('SELECT id, file_name, file_path, sha256, size_bytes, format, records, quarantined, label_column, finished_at, seconds FROM sources ORDER BY id').all() as Array<
@@ -98,5 +101,6 @@ export function projectInfo(db: Database, projectPath: string): ProjectInfo {
     features: spec ? { specId: spec.id, dim: spec.spec.dim, versions: specCount(db) } : null,
     labels: labelCounts,
     rounds: (db.prepare('SELECT count(*) AS n FROM rounds').get() as { n: number }).n,
+    analyst: projectAnalyst(db),
   };
 }

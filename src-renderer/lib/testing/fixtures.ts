@@ -22,6 +22,7 @@ export function project(overrides: Partial<ProjectInfo> = {}): ProjectInfo {
     features: null,
     labels: { anomaly: 0, normal: 0, unsure: 0 },
     rounds: 0,
+    analyst: null,
     ...overrides,
   };
 }

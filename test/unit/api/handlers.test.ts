@@ -131,6 +131,16 @@ describe('handlers', () => {
     expect(fs.existsSync(deep)).toBe(true);
   });
 
+  it('save labels under the project analyst name once it is set', async () => {
+    const { dir, value } = setup();
+    const file = path.join(dir, 'case.rosas');
+    await value('project.open', { path: file, create: true });
+    expect(await value<ProjectInfo>('project.setAnalyst', { name: ' Dana K. ' })).toMatchObject({ analyst: 'Dana K.' });
+    expect(await value<ProjectInfo>('project.info')).toMatchObject({ analyst: 'Dana K.' });
+    expect(await value<ProjectInfo>('project.setAnalyst', { name: null })).toMatchObject({ analyst: null });
+    await value('project.close');
+  });
+
   it('refuse a missing file at once, before any job starts', async () => {
     const { dir, value, call } = setup();
     await value('project.open', { path: path.join(dir, 'p.rosas'), create: true });
@@ -179,7 +189,11 @@ describe('handlers', () => {
 
     const top = await value<{ rows: Array<{ id: number }> }>('review.page', { filter: {}, columns: [], offset: 0, limit: 10 });
     await value('labels.set', { ids: [top.rows[0]!.id], label: 'anomaly' });
+    // With an analyst name set for the project, labels go under it.
+    await value('project.setAnalyst', { name: 'Dana K.' });
     await value('labels.set', { ids: [top.rows[1]!.id], label: 'normal' });
+    const authors = session.current().db.prepare('SELECT record_id, author FROM label_history ORDER BY id').all() as Array<{ record_id: number; author: string }>;
+    expect(authors.map((a) => a.author)).toEqual([expect.not.stringMatching(/^Dana K\.$/), 'Dana K.']);
 
     // Round 2: RoSAS, a few epochs; the analyst labels while it trains.
     done = nextFinished();
