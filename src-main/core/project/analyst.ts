@@ -22,7 +22,6 @@ export function setProjectAnalyst(db: Database, name: string | null): string | n
     return null;
   }
   if (clean.length > MAX_ANALYST_NAME) throw new RosasError('invalid-argument', `an analyst name has at most ${MAX_ANALYST_NAME} characters, got ${clean.length}`);
-  // eslint-disable-next-line no-control-regex -- control characters are what is refused
   if (/[\u0000-\u001f\u007f-\u009f]/.test(clean)) throw new RosasError('invalid-argument', 'an analyst name cannot hold control characters (tabs, line breaks, escapes)');
   db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(KEY, clean);
   return clean;
