@@ -246,11 +246,11 @@ function walkSums(forest: IsolationForest, walk: Walk, va: Float64Array, vb: Flo
   const { x, rows, dim } = data;
   if (dim !== forest.dim) throw new Error(`Isolation Forest was fitted on ${forest.dim} features, data has ${dim}`);
   const { feature: f, threshold: t, next, depth } = walk;
-  const leafA = va;
   const roots = forest.roots;
   const trees = roots.length;
   const outA = new Float64Array(rows);
   const outB = vb ? new Float64Array(rows) : null;
+  const vbs = vb ?? va; // read only when outB exists, i.e. when vb was given
   for (let start = 0; start < rows; start += CHUNK) {
     throwIfAborted(opts.signal, 'scoring');
     const end = Math.min(rows, start + CHUNK);
@@ -272,10 +272,10 @@ function walkSums(forest: IsolationForest, walk: Walk, va: Float64Array, vb: Flo
           n6 = next[n6]! + +(x[b6 + f[n6]!]! > t[n6]!);
           n7 = next[n7]! + +(x[b7 + f[n7]!]! > t[n7]!);
         }
-        s0 += leafA[n0]!; s1 += leafA[n1]!; s2 += leafA[n2]!; s3 += leafA[n3]!; s4 += leafA[n4]!; s5 += leafA[n5]!; s6 += leafA[n6]!; s7 += leafA[n7]!;
+        s0 += va[n0]!; s1 += va[n1]!; s2 += va[n2]!; s3 += va[n3]!; s4 += va[n4]!; s5 += va[n5]!; s6 += va[n6]!; s7 += va[n7]!;
         if (outB) {
-          outB[r] += vb![n0]!; outB[r + 1] += vb![n1]!; outB[r + 2] += vb![n2]!; outB[r + 3] += vb![n3]!;
-          outB[r + 4] += vb![n4]!; outB[r + 5] += vb![n5]!; outB[r + 6] += vb![n6]!; outB[r + 7] += vb![n7]!;
+          outB[r] += vbs[n0]!; outB[r + 1] += vbs[n1]!; outB[r + 2] += vbs[n2]!; outB[r + 3] += vbs[n3]!;
+          outB[r + 4] += vbs[n4]!; outB[r + 5] += vbs[n5]!; outB[r + 6] += vbs[n6]!; outB[r + 7] += vbs[n7]!;
         }
       }
       outA[r] = s0; outA[r + 1] = s1; outA[r + 2] = s2; outA[r + 3] = s3;
@@ -287,8 +287,8 @@ function walkSums(forest: IsolationForest, walk: Walk, va: Float64Array, vb: Flo
       for (let tree = 0; tree < trees; tree++) {
         let n = roots[tree]!;
         for (let d = 0; d < depth; d++) n = next[n]! + +(x[b + f[n]!]! > t[n]!);
-        s += leafA[n]!;
-        if (outB) outB[r] += vb![n]!;
+        s += va[n]!;
+        if (outB) outB[r] += vbs[n]!;
       }
       outA[r] = s;
     }

@@ -3,6 +3,7 @@ import { RosasError } from '../errors';
 import { labelMarks } from '../records/label-marks';
 import { rankedIds, roundGroups } from './ranking';
 import { resolveRound } from './store';
+import { groupCount } from './groups';
 
 /**
  * A round's groups of near-duplicates (groups.ts) as the analyst meets them: one representative
@@ -25,10 +26,9 @@ export interface GroupRepresentative {
 
 /** Sizes and unlabeled counts per group number, from a round's groups by record id. */
 function groupCounts(groups: Int32Array, marks: Uint8Array): { size: Int32Array; unlabeled: Int32Array } {
-  let max = -1;
-  for (const g of groups) if (g > max) max = g;
-  const size = new Int32Array(max + 1);
-  const unlabeled = new Int32Array(max + 1);
+  const n = groupCount(groups);
+  const size = new Int32Array(n);
+  const unlabeled = new Int32Array(n);
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!;
     if (g < 0) continue;

@@ -29,6 +29,13 @@ export function templateGroupKey(db: Database): ((values: FieldValue[]) => strin
   };
 }
 
+/** How many group numbers there are (they are dense, 0 … n − 1; −1 marks none). */
+export function groupCount(groups: Int32Array): number {
+  let max = -1;
+  for (const g of groups) if (g > max) max = g;
+  return max + 1;
+}
+
 /**
  * Each row's group: the template groups where given (rows without a template by their vector),
  * else the rounded feature vector. Numbers are dense: 0 … groups − 1.

@@ -16,7 +16,7 @@ import { keptHeldOutAuc } from '../model/rosas/cross-fit';
 import { inReadTransaction } from '../util/read-tx';
 import type { TaskControl } from '../util/task';
 import { throttle } from '../util/throttle';
-import { groupRows, templateGroupKey } from './groups';
+import { groupCount, groupRows, templateGroupKey } from './groups';
 import { float32Blob, int32Blob, packPlain } from './model-store';
 import { labeledRows, trainingLabels } from './round-labels';
 import { coverPlan, reviewQueue, type RecentLabels } from './queue';
@@ -149,12 +149,6 @@ function repeatedRound(db: Database, inputs: string): number | null {
   } catch {
     return null;
   }
-}
-
-function groupCount(groups: Int32Array): number {
-  let max = -1;
-  for (const g of groups) if (g > max) max = g;
-  return max + 1;
 }
 
 /** A progress reporter: stage changes, the last value of a stage and epochs go out at once, the rest at most every 100 ms. */
