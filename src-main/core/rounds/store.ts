@@ -41,6 +41,8 @@ export interface RoundInfo {
   hiddenAnomalyAuc: number | null;
   /** Records the cold start's review order placed for their group's size, not their score (rounds/queue.ts); 0 for older rounds. */
   coverPicks: number;
+  /** Model columns of the feature spec version the round trained on (`featureSpecId`); null for rounds that did not store it. */
+  dim: number | null;
 }
 
 interface DbRound {
@@ -114,6 +116,7 @@ function fromDb(r: DbRound, snapshot: RoundInfo['snapshot']): RoundInfo {
     history: parseJson<EpochFigures[]>(r.history, []),
     ...roundFigures(method, params),
     coverPicks: coverPicksOf(params),
+    dim: typeof params.dim === 'number' ? params.dim : null,
   };
 }
 

@@ -94,6 +94,7 @@ export function roundSummary(round: number, over: Partial<RoundSummary> = {}): R
     members: round === 1 ? null : 1,
     hiddenAnomalyAuc: null,
     coverPicks: 0,
+    dim: 21,
     reviewed: 0,
     anomaliesFound: 0,
     ...over,

@@ -47,6 +47,9 @@ describe('trainRound', () => {
     const info = getRound(p.db, 1);
     expect(info).toMatchObject({ method: 'iforest', labeledNormals: 5, recordsScored: 301, snapshot: { anomaly: 0, normal: 5, unsure: 2 } });
     expect(info.params).toMatchObject({ requestedMethod: 'auto', featureSpecId: latestSpec(p.db)!.id, iforest: { trees: 100 } });
+    // The Rounds table says which spec version and how many model columns a round used.
+    expect(info.featureSpecId).toBe(latestSpec(p.db)!.id);
+    expect(info.dim).toBe(latestSpec(p.db)!.spec.dim);
     expect(roundLabels(p.db, 1)).toEqual(currentLabels(p.db));
 
     // The stored forest, with the labeled normals' feedback, scores as the round did.
