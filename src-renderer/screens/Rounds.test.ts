@@ -131,6 +131,19 @@ describe('Rounds screen', () => {
     }
   });
 
+  it('says which feature spec version each round used once there are two', async () => {
+    const a = api().answer('rounds.list', [roundSummary(1), roundSummary(2, { featureSpecId: 2, dim: 64 })]);
+    const rounds = new RoundsState(a);
+    await rounds.refresh();
+    render(Rounds, { rounds, project: project({ records: 100, rounds: 2 }), chartWidth: 600, onreview: () => {} });
+    await flush();
+    const table = screen.getByRole('table');
+    expect(within(table).getByRole('columnheader', { name: 'Features' })).toBeTruthy();
+    const cells = within(table).getAllByRole('row').map((r) => r.textContent ?? '');
+    expect(cells.some((t) => /#2 · 64/.test(t))).toBe(true);
+    expect(cells.some((t) => /#1 · 21/.test(t))).toBe(true);
+  });
+
   it('fits the history at 1280 px: short headers explained on hover, no cell wrapping', async () => {
     const heavy = roundSummary(12, { backend: 'tensorflow-gpu', epochs: 200, members: 3, hiddenAnomalyAuc: 1, trainSeconds: 80, scoreSeconds: 3, snapshot: { anomaly: 120, normal: 300, unsure: 20 }, reviewed: 1234, anomaliesFound: 456 });
     const a = api()
